@@ -1,0 +1,49 @@
+"""What a reader has now: the one answer every access decision uses.
+
+Sources are listed in settings.MASTHEAD_ENTITLEMENT_SOURCES (dotted paths); each
+takes (user, now=..., ip=...) and returns a set of Benefit values. Billing
+(subscriptions) and accounts (complimentary and group grants) add their sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from masthead.core import clock
+
+
+class Benefit(str, enum.Enum):
+    PREMIUM = "premium"          # premium stories
+    METERED = "metered"          # metered stories without counting
+    AD_FREE = "ad_free"
+    ARCHIVE = "archive"
+    EPAPER = "epaper"
+    NEWSLETTERS = "newsletters"  # subscriber newsletters
+    MARKETS = "markets"          # the market-analysis section
+    PARTNER = "partner"          # the partner publication's access code
+
+ALL_BENEFITS = frozenset(Benefit)
+
+
+def staff_source(user, *, now: dt.datetime, ip: str | None = None) -> set[Benefit]:
+    """Staff read everything (editors must see what they publish)."""
+    if getattr(user, "is_staff", False) and user.is_active:
+        return set(ALL_BENEFITS)
+    return set()
+
+
+def _sources():
+    return [import_string(path) for path in settings.MASTHEAD_ENTITLEMENT_SOURCES]
+
+
+def for_reader(user, *, now: dt.datetime | None = None, ip: str | None = None) -> frozenset[Benefit]:
+    """Every benefit the reader holds at `now`, from every configured source."""
+    now = now or clock.now()
+    benefits: set[Benefit] = set()
+    for source in _sources():
+        benefits |= source(user, now=now, ip=ip)
+    return frozenset(benefits)

@@ -1,0 +1,261 @@
+"""A publication's content: sections, authors, tags, sources and articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from masthead.content.sanitize import clean_html, plain_text
+from masthead.core import clock
+
+
+def validate_time_zone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a known time zone (for example Asia/Kolkata).") from exc
+
+
+class Publication(models.Model):
+    name = models.CharField(max_length=200, default="Masthead")
+    tagline = models.CharField(max_length=300, blank=True)
+    time_zone = models.CharField(max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone])
+    currency = models.CharField(max_length=3, default="INR")
+    locale = models.CharField(max_length=16, default="en-IN")
+    public_url = models.URLField(blank=True, help_text="Scheme and host readers use, e.g. https://news.example.com")
+    logo_text = models.CharField(max_length=60, blank=True, help_text="Short name for the masthead, if different.")
+    legal_name = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    gstin = models.CharField("GSTIN", max_length=15, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        verbose_name = "publication"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    @property
+    def babel_locale(self) -> str:
+        return (self.locale or "en-IN").replace("-", "_")
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.zone)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from masthead.content.publication import forget_publication
+
+        forget_publication()
+
+
+class Section(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_premium = models.BooleanField(
+        "premium", default=False, help_text="Every story in this section is for subscribers."
+    )
+    in_navigation = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:section", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True)
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Markets Editor")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("content:tag", args=[self.slug])
+
+
+class Source(models.Model):
+    """A news agency whose wire copy the publication runs."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    disclaimer = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown under every story from this source, e.g. "
+        "'Disclaimer: No <Publication> journalist was involved in creation of this content'.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self, now: dt.datetime | None = None) -> "ArticleQuerySet":
+        """Articles readers can see now. A scheduled article is live once its time has come,
+        so no job has to run for it to go out."""
+        now = now or clock.now()
+        return self.filter(
+            Q(status=Article.Status.PUBLISHED) | Q(status=Article.Status.SCHEDULED),
+            published_at__lte=now,
+        )
+
+    def for_listing(self) -> "ArticleQuerySet":
+        return self.select_related("section").prefetch_related("authors").defer("body")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Access(models.TextChoices):
+        FREE = "free", "Free"
+        METERED = "metered", "Metered"
+        PREMIUM = "premium", "Premium"
+
+    class Origin(models.TextChoices):
+        STAFF = "staff", "Staff"
+        WIRE = "wire", "Wire"
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    standfirst = models.TextField(blank=True, help_text="The summary under the headline; shown to every reader.")
+    body = models.TextField(blank=True, help_text="HTML; cleaned on save.")
+    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    lead_image_alt = models.CharField(max_length=300, blank=True)
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="When the story was last updated for readers.")
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.METERED)
+    is_editors_pick = models.BooleanField("editors' pick", default=False)
+    is_top_story = models.BooleanField("top story", default=False)
+
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.STAFF)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    source_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own id for the story.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            models.Index(fields=["section", "status", "published_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_reference"],
+                condition=~Q(source_reference=""),
+                name="unique_source_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(self.headline, exclude_pk=self.pk)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"modified_at"}
+        super().save(*args, **kwargs)
+
+    # --- what readers see -------------------------------------------------------------
+    def is_live(self, now: dt.datetime | None = None) -> bool:
+        now = now or clock.now()
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= now
+        )
+
+    def local_date(self) -> dt.date:
+        from masthead.content.publication import current_publication
+
+        moment = self.published_at or self.created_at or clock.now()
+        return current_publication().local(moment).date()
+
+    def get_absolute_url(self) -> str:
+        day = self.local_date()
+        return reverse(
+            "content:article",
+            kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": self.slug},
+        )
+
+    @property
+    def summary(self) -> str:
+        """Text that every reader may see: the standfirst, never the body."""
+        return plain_text(self.standfirst)
+
+    @property
+    def is_wire(self) -> bool:
+        return self.origin == self.Origin.WIRE
+
+    @property
+    def disclaimer(self) -> str:
+        if self.is_wire and self.source_id:
+            return self.source.disclaimer
+        return ""
+
+
+def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:180] or "story"
+    candidate, n = base, 1
+    while Article.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

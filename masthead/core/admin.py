@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from masthead.core.models import TaskFailure
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    list_display = ("task_name", "task_id", "error", "retries_left", "failed_at")
+    list_filter = ("task_name",)
+    search_fields = ("task_name", "task_id", "error")
+    date_hierarchy = "failed_at"
+    readonly_fields = [f.name for f in TaskFailure._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

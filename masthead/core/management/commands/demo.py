@@ -1,0 +1,63 @@
+"""`masthead demo`: migrate, seed the demo publication, and serve it with a worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Set up and serve the demo publication (SQLite, no other service)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
+
+    def handle(self, *args, port, host, no_serve, **options):
+        from masthead import demo
+
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database ready.")
+        result = demo.seed(progress=lambda line: self.stdout.write("  " + line))
+        username, password = result["editor"]
+        call_command("collectstatic", interactive=False, verbosity=0)
+        address = f"http://{host}:{port}/"
+        self.stdout.write(self.style.SUCCESS(f"\nThe demo publication is at {address}"))
+        self.stdout.write(f"Editors log in at {address}admin/ as '{username}' with password '{password}'")
+        if no_serve:
+            return
+        self.stdout.write("Press Ctrl-C to stop the server and the worker.\n")
+        self._serve(host, port)
+
+    def _serve(self, host: str, port: int) -> None:
+        env = {**os.environ, "MASTHEAD_DEBUG": os.environ.get("MASTHEAD_DEBUG", "1"),
+               "MASTHEAD_PUBLIC_URL": os.environ.get("MASTHEAD_PUBLIC_URL", f"http://{host}:{port}")}
+        masthead = [sys.executable, "-m", "masthead"]
+        children = [
+            subprocess.Popen([*masthead, "serve", "--host", host, "--port", str(port), "--no-collectstatic"], env=env),
+            subprocess.Popen([*masthead, "worker"], env=env),
+        ]
+        try:
+            while all(child.poll() is None for child in children):
+                try:
+                    children[0].wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            self.stdout.write("Stopped.")

@@ -1,0 +1,44 @@
+"""`masthead serve`: the production server (granian, WSGI), one worker per core."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def server_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--blocking-threads", str(threads),
+        "--no-ws",
+        "--log-level", "warning",
+        "masthead.wsgi:application",
+    ]
+
+
+class Command(BaseCommand):
+    help = "Serve Masthead with the production server (granian). Static files are served by WhiteNoise."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("MASTHEAD_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=settings.MASTHEAD_SERVE_WORKERS or (os.cpu_count() or 1))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("MASTHEAD_SERVE_THREADS", "4")),
+                            help="Blocking threads per worker.")
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args, host, port, workers, threads, no_collectstatic, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = server_argv(host, port, workers, threads)
+        self.stdout.write(f"Serving on http://{host}:{port}/ with {workers} worker(s)")
+        sys.stdout.flush()
+        os.execv(argv[0], argv)

@@ -1,0 +1,46 @@
+"""The demo publication: everything `masthead demo` seeds, idempotently."""
+
+from __future__ import annotations
+
+import secrets
+
+from masthead.config import env
+
+EDITOR_USERNAME = "editor"
+EDITOR_EMAIL = "editor@demo.masthead.test"
+
+
+def seed(progress=print) -> dict:
+    """Seed (or top up) the demo publication. Safe to run again: nothing is duplicated."""
+    from masthead.billing.demo import seed_plans
+    from masthead.content.demo import seed_content
+
+    seed_content(progress=progress)
+    seed_plans(progress=progress)
+    return {"editor": ensure_editor()}
+
+
+def ensure_editor() -> tuple[str, str]:
+    """The demo editor: username and a password generated once and kept in the data dir.
+
+    No fixed password exists anywhere; a deployment that is not a demo never calls this.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    credentials = settings.DATA_DIR / "demo-editor.txt"
+    User = get_user_model()
+    password = credentials.read_text().strip() if credentials.exists() else None
+    user = User.objects.filter(username=EDITOR_USERNAME).first()
+    if user is None or password is None or not user.check_password(password):
+        password = env("DEMO_EDITOR_PASSWORD") or secrets.token_urlsafe(12)
+        if user is None:
+            user = User(username=EDITOR_USERNAME, email=EDITOR_EMAIL)
+        user.is_staff = True
+        user.is_superuser = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        credentials.write_text(password + "\n")
+        credentials.chmod(0o600)
+    return EDITOR_USERNAME, password

@@ -1,0 +1,26 @@
+"""Every periodic job Masthead runs, declared in one place.
+
+`masthead worker` runs these on schedule; each job calls an app's action so the
+same work can be started by hand from a command.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+_registered = False
+
+
+def register() -> None:
+    """Declare the periodic tasks once (called from CoreConfig.ready)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
+
+    @db_periodic_task(crontab(minute="*/10"), name="masthead.clear_expired_sessions")
+    def clear_expired_sessions():
+        from django.core.management import call_command
+
+        call_command("clearsessions")
