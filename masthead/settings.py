@@ -209,6 +209,21 @@ LOGGING = {
 # through masthead.core.conf so publishers can override them with MASTHEAD_* variables.
 MASTHEAD_PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000")
 MASTHEAD_SERVE_WORKERS = env_int("SERVE_WORKERS", 0)  # 0: one per core
+# Where "what does this reader have now" comes from (see masthead/access/entitlements.py).
 MASTHEAD_ENTITLEMENT_SOURCES = [
     "masthead.access.entitlements.staff_source",
+    "masthead.billing.entitlements.subscription_source",
+    "masthead.accounts.entitlements.grant_source",
 ]
+# Each module exports a reader's data (export(user) -> dict) and erases it (erase(user)).
+MASTHEAD_PERSONAL_DATA = [
+    "masthead.accounts.personal_data",
+    "masthead.access.personal_data",
+    "masthead.billing.personal_data",
+]
+
+# --- access (paywall and meter) settings -------------------------------------------------
+
+# --- billing settings --------------------------------------------------------------------
+
+# --- accounts settings -------------------------------------------------------------------

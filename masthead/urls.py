@@ -6,9 +6,9 @@ from masthead.content import views as content_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
-    path("billing/", include("masthead.billing.urls")),
     path("api/", include("masthead.api.urls")),
     path("", include("masthead.access.urls")),
+    path("", include("masthead.billing.urls")),
     path("", include("masthead.content.urls")),
 ]
 
