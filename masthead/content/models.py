@@ -56,9 +56,11 @@ class Publication(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        from masthead.content.freshness import content_changed
         from masthead.content.publication import forget_publication
 
         forget_publication()
+        content_changed()
 
 
 class Section(models.Model):
@@ -73,6 +75,10 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -90,6 +96,10 @@ class Author(models.Model):
     class Meta:
         ordering = ["name"]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _content_changed()
+
     def __str__(self) -> str:
         return self.name
 
@@ -103,6 +113,10 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -125,6 +139,10 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -183,6 +201,10 @@ class Article(models.Model):
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.STAFF)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     source_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own id for the story.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, help_text="Who last published, scheduled or withdrew the story.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -213,6 +235,7 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"modified_at"}
         super().save(*args, **kwargs)
+        _content_changed()
 
     # --- what readers see -------------------------------------------------------------
     def is_live(self, now: dt.datetime | None = None) -> bool:
@@ -242,6 +265,11 @@ class Article(models.Model):
         return plain_text(self.standfirst)
 
     @property
+    def is_premium(self) -> bool:
+        """Premium by its own access level or by its section's."""
+        return is_premium(self)
+
+    @property
     def is_wire(self) -> bool:
         return self.origin == self.Origin.WIRE
 
@@ -250,6 +278,18 @@ class Article(models.Model):
         if self.is_wire and self.source_id:
             return self.source.disclaimer
         return ""
+
+
+def is_premium(article: Article) -> bool:
+    """True when only subscribers may read the article: premium itself or in a premium section."""
+    return article.access == Article.Access.PREMIUM or article.section.is_premium
+
+
+def _content_changed() -> None:
+    # Listings are cached until content changes; any saved row may change what they show.
+    from masthead.content.freshness import content_changed
+
+    content_changed()
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:

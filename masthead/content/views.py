@@ -1,21 +1,148 @@
-"""The reader site's listing pages. (The article page is article_view.py.)"""
+"""The reader site's listing pages. (The article page is article_view.py.)
 
-from django.http import HttpResponse
-from django.shortcuts import render
+Listing pages show cards only (headline, standfirst, section, byline, date): never a
+body. Anonymous renderings are cached whole (page_cache); the data under them is cached
+per content version (listings).
+"""
 
-from masthead.content.models import Article
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from masthead.content import freshness, listings
+from masthead.content.models import Author, Section, Tag
+from masthead.content.page_cache import anonymous_page_cache
 
 
+def _page_or_404(build, raw):
+    try:
+        return build(listings.page_number(raw))
+    except listings.PageOutOfRange as exc:
+        raise Http404("No such page") from exc
+
+
+def _get_cached(model, slug: str):
+    """A section, author or tag by slug, cached with the content version."""
+    found = freshness.remember(f"{model._meta.model_name}:{slug}", lambda: model.objects.filter(slug=slug).first())
+    if found is None:
+        raise Http404(f"No {model._meta.verbose_name} {slug!r}")
+    return found
+
+
+@require_GET
+@anonymous_page_cache
 def home(request):
-    articles = Article.objects.live().for_listing()[:20]
-    return render(request, "content/home.html", {"articles": articles})
+    """The front page."""
+    return render(request, "content/home.html", {"front": listings.front_page()})
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@require_GET
+@anonymous_page_cache
+def section(request, slug):
+    """A section's stories, newest first, 20 a page."""
+    section = _get_cached(Section, slug)
+    page = _page_or_404(lambda n: listings.section_page(section, n), request.GET.get("page"))
+    return render(request, "content/section.html", {"section": section, "page": page})
 
 
-section = author = tag = archive_index = archive_year = archive_month = archive_day = _todo
+@require_GET
+@anonymous_page_cache
+def author(request, slug):
+    """An author's profile and stories."""
+    author = _get_cached(Author, slug)
+    page = _page_or_404(lambda n: listings.author_page(author, n), request.GET.get("page"))
+    return render(request, "content/author.html", {"author": author, "page": page})
+
+
+@require_GET
+@anonymous_page_cache
+def tag(request, slug):
+    """Stories on a topic."""
+    tag = _get_cached(Tag, slug)
+    page = _page_or_404(lambda n: listings.tag_page(tag, n), request.GET.get("page"))
+    return render(request, "content/tag.html", {"tag": tag, "page": page})
+
+
+@require_GET
+@anonymous_page_cache
+def archive_index(request):
+    """Every year back to the oldest story, with counts."""
+    return render(request, "content/archive_index.html", {"years": listings.archive_years()})
+
+
+def _valid_date(year: int, month: int = 1, day: int = 1) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise Http404("No such date") from exc
+
+
+@require_GET
+@anonymous_page_cache
+def archive_year(request, year):
+    """The months of a year with counts."""
+    first = _valid_date(year)
+    months = listings.archive_months(year)
+    if not months:
+        raise Http404("No stories that year")
+    return render(request, "content/archive_year.html", {"year": first, "months": months})
+
+
+@require_GET
+@anonymous_page_cache
+def archive_month(request, year, month):
+    """The days of a month with counts."""
+    first = _valid_date(year, month)
+    days = listings.archive_days(year, month)
+    if not days:
+        raise Http404("No stories that month")
+    return render(request, "content/archive_month.html", {"month": first, "days": days})
+
+
+@require_GET
+@anonymous_page_cache
+def archive_day(request, year, month, day):
+    """The stories of one day."""
+    date = _valid_date(year, month, day)
+    page = _page_or_404(lambda n: listings.archive_day_page(date, n), request.GET.get("page"))
+    if page.count == 0:
+        raise Http404("No stories that day")
+    return render(request, "content/archive_day.html", {"day": date, "page": page})
+
+
+@require_GET
+def search(request):
+    """Headline and standfirst search; results are cards, never body text."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = listings.search(query) if query else []
+    return render(request, "content/search.html", {"query": query, "results": results})
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read the site; the account, billing and admin areas are not for them."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /billing/",
+        "Disallow: /subscribe/",
+        "Disallow: /checkout/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "Disallow: /api/",
+        "",
+        f"Sitemap: {base}/sitemap.xml",
+        f"Sitemap: {base}/sitemap-news.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception=None):
@@ -23,4 +150,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page is a plain file: it must render when the database is down."""
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

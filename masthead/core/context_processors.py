@@ -1,15 +1,16 @@
-from django.core.cache import cache
+"""Context every page's template gets: the publication and its navigation."""
 
 from masthead.content.publication import current_publication
 
-NAV_CACHE_KEY = "content:navigation:v1"
+
+def _navigation_sections() -> list:
+    from masthead.content.models import Section
+
+    return list(Section.objects.filter(in_navigation=True))
 
 
 def publication(request):
-    sections = cache.get(NAV_CACHE_KEY)
-    if sections is None:
-        from masthead.content.models import Section
+    """The publication and the sections in its navigation, cached with the content version."""
+    from masthead.content.freshness import remember
 
-        sections = list(Section.objects.filter(in_navigation=True))
-        cache.set(NAV_CACHE_KEY, sections, 60)
-    return {"publication": current_publication(), "navigation_sections": sections}
+    return {"publication": current_publication(), "navigation_sections": remember("navigation", _navigation_sections)}

@@ -1,0 +1,73 @@
+"""Every change to an article's life goes through here: the admin, the demo, the wire and
+commands call these so they all behave the same way.
+
+Each action locks the row, saves only the fields it changes, and leaves purging cached
+listings to ``content_changed()``, which runs again when the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from masthead.content.freshness import content_changed
+from masthead.content.models import Article
+from masthead.core import clock
+
+
+def _locked(article: Article) -> Article:
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _copy_back(source: Article, target: Article, fields: list[str]) -> None:
+    for name in fields:
+        setattr(target, name, getattr(source, name))
+
+
+def publish_article(article: Article, at: dt.datetime | None = None, by=None) -> Article:
+    """Publish now, or schedule for ``at`` when it lies in the future.
+
+    Publishing with no time keeps a past ``published_at`` (a withdrawn story put back
+    keeps its canonical, dated URL) and otherwise stamps the current moment. A scheduled
+    story goes live at its time with no job: ``Article.objects.live()`` includes it then.
+    """
+    now = clock.now()
+    if at is not None and at.tzinfo is None:
+        raise ValueError("publish_article() needs an aware datetime")
+    with transaction.atomic():
+        row = _locked(article)
+        if at is None:
+            when = row.published_at if row.published_at and row.published_at <= now else now
+        else:
+            when = at
+        row.status = Article.Status.SCHEDULED if when > now else Article.Status.PUBLISHED
+        row.published_at = when
+        row.published_by = by if getattr(by, "pk", None) else None
+        fields = ["status", "published_at", "published_by", "modified_at"]
+        row.save(update_fields=fields)
+        content_changed()
+    _copy_back(row, article, fields)
+    return article
+
+
+def withdraw_article(article: Article, by=None) -> Article:
+    """Take a story off the site: readers get a 404, listings and feeds drop it."""
+    return _set_status(article, Article.Status.WITHDRAWN, by)
+
+
+def unpublish_article(article: Article, by=None) -> Article:
+    """Send a story back to draft (e.g. scheduled by mistake); its date is kept."""
+    return _set_status(article, Article.Status.DRAFT, by)
+
+
+def _set_status(article: Article, status: str, by) -> Article:
+    with transaction.atomic():
+        row = _locked(article)
+        row.status = status
+        row.published_by = by if getattr(by, "pk", None) else None
+        fields = ["status", "published_by", "modified_at"]
+        row.save(update_fields=fields)
+        content_changed()
+    _copy_back(row, article, fields)
+    return article

@@ -1,0 +1,222 @@
+"""The lists readers browse: front page, sections, authors, tags, archive and search.
+
+Every function returns cards (never bodies) and, except search, is cached until the
+content changes or the next scheduled story falls due (see freshness).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDay, TruncMonth, TruncYear
+
+from masthead.content.cards import ArticleCard, cards
+from masthead.content.freshness import remember
+from masthead.content.models import Article, Section
+from masthead.content.publication import current_publication
+from masthead.core import clock
+
+PAGE_SIZE = 20
+TOP_STORIES = 5
+EDITORS_PICKS = 6
+PER_SECTION = 4
+SEARCH_LIMIT = 50
+
+
+def live():
+    return Article.objects.live(clock.now())
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    section: Section
+    cards: list[ArticleCard]
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    top_stories: list[ArticleCard]
+    editors_picks: list[ArticleCard]
+    latest: list[ArticleCard]
+    sections: list[SectionBlock]
+
+
+def front_page() -> FrontPage:
+    """Top stories, editors' picks, the latest headlines and the newest stories per section."""
+
+    def build() -> FrontPage:
+        top = cards(live().filter(is_top_story=True)[:TOP_STORIES])
+        # A story already in the top slots is not repeated lower on the page.
+        shown = {c.id for c in top}
+        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)[:EDITORS_PICKS])
+        shown |= {c.id for c in picks}
+        latest = cards(live().exclude(pk__in=shown)[:8])
+        blocks = []
+        for section in Section.objects.filter(in_navigation=True):
+            section_cards = cards(live().filter(section=section).exclude(pk__in=shown)[:PER_SECTION])
+            if section_cards:
+                blocks.append(SectionBlock(section, section_cards))
+        return FrontPage(top, picks, latest, blocks)
+
+    return remember("front-page", build)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated list, in a form that caches (no querysets inside)."""
+
+    cards: list[ArticleCard]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+class PageOutOfRange(Exception):
+    pass
+
+
+def page_number(raw: str | None) -> int:
+    """The ?page= value as a page number; anything that is not a positive integer is out of range."""
+    if raw in (None, ""):
+        return 1
+    try:
+        number = int(raw)
+    except ValueError as exc:
+        raise PageOutOfRange(raw) from exc
+    if number < 1:
+        raise PageOutOfRange(raw)
+    return number
+
+
+def paginate(name: str, queryset, number: int, per_page: int = PAGE_SIZE) -> Page:
+    """Page ``number`` of the queryset's cards, cached under ``name``."""
+
+    def build() -> Page:
+        paginator = Paginator(queryset.only("id"), per_page, allow_empty_first_page=True)
+        if number > paginator.num_pages:
+            return Page([], number, paginator.num_pages, paginator.count)
+        page = paginator.page(number)
+        ids = [a.pk for a in page.object_list]
+        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids))}
+        return Page([by_id[i] for i in ids], number, paginator.num_pages, paginator.count)
+
+    page = remember(f"{name}:page:{number}", build)
+    if number > max(page.num_pages, 1):
+        raise PageOutOfRange(number)
+    return page
+
+
+def section_page(section: Section, number: int) -> Page:
+    return paginate(f"section:{section.pk}", live().filter(section=section), number)
+
+
+def author_page(author, number: int) -> Page:
+    return paginate(f"author:{author.pk}", live().filter(authors=author), number)
+
+
+def tag_page(tag, number: int) -> Page:
+    return paginate(f"tag:{tag.pk}", live().filter(tags=tag), number)
+
+
+# --- the archive ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    """A year, month or day of the archive with how many stories it holds."""
+
+    start: dt.date
+    count: int
+
+
+def _periods(trunc, queryset) -> list[Period]:
+    zone = current_publication().zone
+    rows = (
+        queryset.annotate(period=trunc("published_at", tzinfo=zone))
+        .values("period")
+        .annotate(n=Count("id"))
+        .order_by("-period")
+    )
+    periods: dict[dt.date, int] = {}
+    for row in rows:
+        moment = row["period"]
+        day = moment.astimezone(zone).date() if isinstance(moment, dt.datetime) else moment
+        periods[day] = periods.get(day, 0) + row["n"]
+    return [Period(start, n) for start, n in periods.items()]
+
+
+def _local_range(first: dt.date, after: dt.date) -> Q:
+    """Stories published from the start of ``first`` to before ``after``, in local time."""
+    zone = current_publication().zone
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(after, dt.time.min, tzinfo=zone)
+    return Q(published_at__gte=start, published_at__lt=end)
+
+
+def archive_years() -> list[Period]:
+    """Every year with stories, newest first, back to the oldest story."""
+    return remember("archive:years", lambda: _periods(TruncYear, live()))
+
+
+def archive_months(year: int) -> list[Period]:
+    def build():
+        return _periods(TruncMonth, live().filter(_local_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))))
+
+    return remember(f"archive:{year}", build)
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def archive_days(year: int, month: int) -> list[Period]:
+    first = dt.date(year, month, 1)
+
+    def build():
+        return _periods(TruncDay, live().filter(_local_range(first, _next_month(first))))
+
+    return remember(f"archive:{year}-{month}", build)
+
+
+def archive_day_page(day: dt.date, number: int) -> Page:
+    queryset = live().filter(_local_range(day, day + dt.timedelta(days=1)))
+    return paginate(f"archive:{day.isoformat()}", queryset, number, per_page=50)
+
+
+# --- search -------------------------------------------------------------------------------
+def search(query: str) -> list[ArticleCard]:
+    """Live stories whose headline or standfirst holds every word of the query.
+
+    Bodies are never searched or shown: a match on gated text would reveal it.
+    """
+    words = [w for w in query.split() if w][:8]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(headline__icontains=word) | Q(standfirst__icontains=word)
+    return cards(live().filter(condition)[:SEARCH_LIMIT])
+
+
+# --- feeds and sitemaps -------------------------------------------------------------------
+def latest_cards(section: Section | None = None, limit: int = 30) -> list[ArticleCard]:
+    name = f"latest:{section.pk if section else 'all'}:{limit}"
+    queryset = live() if section is None else live().filter(section=section)
+    return remember(name, lambda: cards(queryset[:limit]))

@@ -1,0 +1,56 @@
+"""Whole-page caching of listing pages for anonymous readers.
+
+An anonymous reader of the home page or a section page sees exactly what every other
+anonymous reader sees (ads in place, "Subscribe" and "Log in" links, no messages), so the
+rendered page is kept and served again until the content changes or the next scheduled
+story falls due (see freshness). A reader with a session cookie, or a pending message,
+always gets a fresh rendering: their page may show their account or drop the ads.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from masthead.content import freshness
+from masthead.core import clock
+
+MESSAGES_COOKIE = "messages"
+
+
+def is_anonymous_request(request) -> bool:
+    """True when nothing about the request can make its page differ from anyone else's."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+
+
+def anonymous_page_cache(view):
+    """Serve a cached rendering of ``view`` to anonymous GET requests."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not is_anonymous_request(request):
+            return view(request, *args, **kwargs)
+        now = clock.now()
+        key = f"content:{freshness.version()}:page:{request.get_full_path()}"
+        entry = cache.get(key)
+        if entry is not None and entry[0] > now:
+            until, status, content_type, body = entry
+            response = HttpResponse(body, status=status, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                until = freshness.valid_until(now)
+                timeout = max(1, int((until - now).total_seconds()) + 1)
+                cache.set(key, (until, response.status_code, response["Content-Type"], response.content), timeout)
+        # The page depends on whether the reader has a session; shared caches must know.
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
