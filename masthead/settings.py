@@ -223,6 +223,24 @@ MASTHEAD_PERSONAL_DATA = [
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
+# Defaults for the rules the publisher edits in the admin (access.AccessRules); the row,
+# once saved, wins over these.
+MASTHEAD_FREE_LIMIT = env_int("FREE_LIMIT", 5)
+MASTHEAD_METER_PERIOD = env("METER_PERIOD", "month")  # "month" (calendar, publication zone) or "30days"
+MASTHEAD_TEASER_PARAGRAPHS = env_int("TEASER_PARAGRAPHS", 1)
+MASTHEAD_ARCHIVE_DAYS = env_int("ARCHIVE_DAYS", 30)  # 0: no archive rule
+MASTHEAD_REGISTRATION_WALL = env_int("REGISTRATION_WALL", 0)  # K anonymous reads, 0: off
+MASTHEAD_ANONYMOUS_METERS_PER_IP = env_int("ANONYMOUS_METERS_PER_IP", 0)  # per day, 0: off
+MASTHEAD_CRAWLER_DOMAINS = env_list("CRAWLER_DOMAINS", ["googlebot.com", "google.com", "search.msn.com"])
+MASTHEAD_CRAWLER_IP_RANGES = env_list("CRAWLER_IP_RANGES", [])
+MASTHEAD_CRAWLER_RESOLVER = env("CRAWLER_RESOLVER", "masthead.access.crawlers.dns_resolver")
+# The meter store: Redis when configured, else SQL. The Redis store takes its own URL.
+MASTHEAD_METER_STORE = env(
+    "METER_STORE",
+    "masthead.access.meter.redis.RedisMeterStore" if REDIS_URL else "masthead.access.meter.sql.SqlMeterStore",
+)
+MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 
 # --- billing settings --------------------------------------------------------------------
 

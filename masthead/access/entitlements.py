@@ -3,6 +3,13 @@
 Sources are listed in settings.MASTHEAD_ENTITLEMENT_SOURCES (dotted paths); each
 takes (user, now=..., ip=...) and returns a set of Benefit values. Billing
 (subscriptions) and accounts (complimentary and group grants) add their sources.
+
+The anonymous hot path: a source that can never grant anything to an anonymous reader
+says so with an attribute, ``source.anonymous = False``, and is then not called for
+anonymous readers at all. A source that can (group access by IP) keeps the default
+(True) and must answer an anonymous reader cheaply (cached ranges, no query per read).
+Per request, `for_request()` computes the answer once and keeps it on the request, so
+it is never stale by more than one request.
 """
 
 from __future__ import annotations
@@ -36,6 +43,9 @@ def staff_source(user, *, now: dt.datetime, ip: str | None = None) -> set[Benefi
     return set()
 
 
+staff_source.anonymous = False
+
+
 def _sources():
     return [import_string(path) for path in settings.MASTHEAD_ENTITLEMENT_SOURCES]
 
@@ -43,7 +53,20 @@ def _sources():
 def for_reader(user, *, now: dt.datetime | None = None, ip: str | None = None) -> frozenset[Benefit]:
     """Every benefit the reader holds at `now`, from every configured source."""
     now = now or clock.now()
+    anonymous = not getattr(user, "is_authenticated", False)
     benefits: set[Benefit] = set()
     for source in _sources():
+        if anonymous and not getattr(source, "anonymous", True):
+            continue
         benefits |= source(user, now=now, ip=ip)
     return frozenset(benefits)
+
+
+def for_request(request, user, *, now: dt.datetime | None = None) -> frozenset[Benefit]:
+    """for_reader() for the request's reader, computed once per request."""
+    cached = getattr(request, "_masthead_benefits", None)
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    benefits = for_reader(user, now=now, ip=request.META.get("REMOTE_ADDR"))
+    request._masthead_benefits = (user, benefits)
+    return benefits

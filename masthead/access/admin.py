@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from masthead.access.models import AccessRules, FunnelEvent
+from masthead.access.rules import forget_rules
+
+
+@admin.register(AccessRules)
+class AccessRulesAdmin(admin.ModelAdmin):
+    fieldsets = [
+        ("Meter", {"fields": ["free_limit", "period", "teaser_paragraphs", "registration_wall",
+                              "anonymous_meters_per_ip"]}),
+        ("Archive", {"fields": ["archive_days"]}),
+        ("Always free / always premium", {"fields": ["free_sections", "premium_sections", "free_tags",
+                                                     "premium_tags"]}),
+        ("Search crawlers", {"fields": ["crawler_domains", "crawler_ip_ranges"]}),
+    ]
+    filter_horizontal = ["free_sections", "premium_sections", "free_tags", "premium_tags"]
+
+    def has_add_permission(self, request):
+        return not AccessRules.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The section and tag lists are saved after the row: forget the cached rules again.
+        forget_rules()
+
+
+@admin.register(FunnelEvent)
+class FunnelEventAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "reason", "channel", "count"]
+    list_filter = ["kind", "channel", "day"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""The meter: counts which metered articles a reader opened in a period."""

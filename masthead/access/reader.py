@@ -1,0 +1,144 @@
+"""The reader behind a request: an account, an anonymous meter cookie, or a crawler.
+
+Anonymous readers are metered by a signed cookie (django.core.signing), HttpOnly,
+SameSite=Lax, kept 400 days (the longest browsers allow). It is not the session: an
+anonymous read never touches the session store. Logged-in readers are metered by
+account. The request's user is only looked at when a session cookie is present, so
+an anonymous read costs no session lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
+
+from masthead.access import crawlers
+from masthead.access.decision import ReaderFacts, Rules
+
+COOKIE_SALT = "masthead.access.meter"
+COOKIE_MAX_AGE = 400 * 24 * 3600
+CAPPED_FLAG = "c"
+# The query marker on the one redirect that checks a new client keeps cookies.
+COOKIE_CHECK_PARAM = "m"
+
+
+@dataclass
+class Reader:
+    """Who is reading, and what the response must do about the meter cookie."""
+
+    facts: ReaderFacts
+    user: object = field(default_factory=AnonymousUser)
+    ip: str | None = None
+    new_cookie: str | None = None      # a meter id to set on the response
+    cookies_refused: bool = False      # came back from the cookie check without the cookie
+
+    @property
+    def meter_key(self) -> str | None:
+        return self.facts.meter_key
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.facts.is_authenticated
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=COOKIE_SALT)
+
+
+def cookie_value(meter_id: str, *, capped: bool = False) -> str:
+    return _signer().sign(f"{meter_id}.{CAPPED_FLAG}" if capped else meter_id)
+
+
+def read_cookie(value: str | None) -> tuple[str, bool] | None:
+    """(meter id, capped) from a cookie value, or None if absent or forged."""
+    if not value:
+        return None
+    try:
+        raw = _signer().unsign(value)
+    except signing.BadSignature:
+        return None
+    meter_id, _, flag = raw.partition(".")
+    return (meter_id, flag == CAPPED_FLAG) if meter_id else None
+
+
+def address_block(ip: str | None) -> str | None:
+    """The unit the per-address cap counts: the IPv4 address, or the IPv6 /64."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address)
+
+
+def request_user(request):
+    """The logged-in user, or AnonymousUser without touching the session when the
+    request carries no session cookie."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return AnonymousUser()
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+def for_request(request, rules: Rules, *, now=None) -> Reader:
+    """Build the reader for a request (cached on the request)."""
+    cached = getattr(request, "_masthead_reader", None)
+    if cached is not None:
+        return cached
+    reader = _build(request, rules, now=now)
+    request._masthead_reader = reader
+    return reader
+
+
+def _build(request, rules: Rules, *, now=None) -> Reader:
+    ip = request.META.get("REMOTE_ADDR")
+    if crawlers.is_verified_crawler(ip, request.META.get("HTTP_USER_AGENT", ""), rules):
+        return Reader(ReaderFacts(None, is_verified_crawler=True), ip=ip)
+    user = request_user(request)
+    if user.is_authenticated:
+        return Reader(ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user, ip=ip)
+    found = read_cookie(request.COOKIES.get(settings.MASTHEAD_METER_COOKIE))
+    if found is not None:
+        meter_id, capped = found
+        return Reader(ReaderFacts(f"a:{meter_id}", over_ip_cap=capped), user=user, ip=ip)
+    return Reader(
+        ReaderFacts(None), user=user, ip=ip, cookies_refused=COOKIE_CHECK_PARAM in request.GET
+    )
+
+
+def issue_cookie(reader: Reader, rules: Rules, *, now) -> str:
+    """A new meter id for a reader without one; counted against its address's daily cap
+    when the publisher set one. Returns the signed cookie value to set."""
+    meter_id = secrets.token_urlsafe(12)
+    capped = False
+    block = address_block(reader.ip)
+    if rules.anonymous_meters_per_ip and block:
+        from masthead.access.meter.base import get_store
+
+        item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")
+        day = now.strftime("%Y-%m-%d")
+        result = get_store().check_and_count(f"ip:{block}", f"day-{day}", item, rules.anonymous_meters_per_ip)
+        capped = not result.allowed
+    reader.new_cookie = cookie_value(meter_id, capped=capped)
+    return reader.new_cookie
+
+
+def set_cookie(response, reader: Reader) -> None:
+    """Put a newly issued meter cookie on the response."""
+    if reader.new_cookie:
+        response.set_cookie(
+            settings.MASTHEAD_METER_COOKIE,
+            reader.new_cookie,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=False,  # SecureCookiesOverTLS marks it Secure on HTTPS
+        )
