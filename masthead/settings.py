@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "masthead.billing",
     "masthead.accounts",
     "masthead.api",
+    # allauth after masthead.accounts so the account templates there override its own.
+    "allauth",
+    "allauth.account",
+    "allauth.headless",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "masthead.accounts.middleware.DeviceActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -147,6 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -245,3 +255,43 @@ MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 # --- billing settings --------------------------------------------------------------------
 
 # --- accounts settings -------------------------------------------------------------------
+# Readers sign in with an e-mail address and a password, or a one-time code by e-mail.
+ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Mandatory verification is what lets sign-up answer the same for known and unknown
+# addresses, and group access trusts only verified addresses.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("BEHIND_TLS_PROXY", False) else "http"
+# Per IP and per account ("key" is the e-mail address typed in).
+ACCOUNT_RATE_LIMITS = {
+    "login": env("RATE_LOGIN", "30/m/ip"),
+    "login_failed": env("RATE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "request_login_code": env("RATE_LOGIN_CODE", "20/m/ip,3/5m/key"),
+    "reset_password": env("RATE_PASSWORD_RESET", "20/m/ip,3/5m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "signup": env("RATE_SIGNUP", "20/m/ip"),
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Apps sign in through the headless API (/_allauth/app/v1/...) with tokens kept hashed.
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "masthead.accounts.tokens.HashedTokenStrategy"
+# Devices: how many may be signed in at once, and how often "last seen" is written.
+MASTHEAD_DEVICE_LIMIT = env_int("DEVICE_LIMIT", 5)
+MASTHEAD_DEVICE_SEEN_INTERVAL = env_int("DEVICE_SEEN_INTERVAL", 300)
+# Coarse device locations: "CIDR=Region" pairs, comma-separated, e.g. "49.36.0.0/14=Mumbai".
+MASTHEAD_IP_REGIONS = env_list("IP_REGIONS", [])
+# The admin warns when fewer unclaimed partner codes than this remain for a partner.
+MASTHEAD_PARTNER_POOL_LOW = env_int("PARTNER_POOL_LOW", 50)

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from masthead.accounts import views as accounts_views
 from masthead.content import views as content_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
+    path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
+    path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
+    path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),

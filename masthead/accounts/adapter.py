@@ -1,0 +1,44 @@
+"""How allauth signs readers in and out here: every login is a device."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from masthead.accounts import devices
+from masthead.accounts.models import Device
+
+
+def _is_app(request) -> bool:
+    headless = getattr(getattr(request, "allauth", None), "headless", None)
+    return getattr(headless, "client", None) == "app"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed attempts to log in. For your security, wait a few minutes "
+            "and try again, or log in with a code sent by e-mail."
+        ),
+    }
+
+    def login(self, request, user) -> None:
+        """Log in (Django rotates the session key), record the device, keep to the device limit."""
+        super().login(request, user)
+        kind = Device.Kind.APP if _is_app(request) else Device.Kind.WEB
+        pushed_out = devices.record_login(request, user, kind=kind)
+        for device in pushed_out:
+            when = date_format(localtime(device.last_seen), "j M Y, H:i")
+            messages.info(
+                request,
+                f"You can be signed in on {devices.settings.MASTHEAD_DEVICE_LIMIT} devices at once, "
+                f"so we signed out {device.name} (last used {when}).",
+                fail_silently=True,
+            )
+
+    def logout(self, request) -> None:
+        devices.forget_session(request.session.session_key)
+        super().logout(request)

@@ -1,0 +1,173 @@
+"""Group access: organisations whose verified e-mail domains or IP ranges carry benefits.
+
+The directory of organisations (domains, networks, dates, benefits) is read once and
+kept in the shared cache, so an anonymous reader costs no query; saving or deleting an
+Organisation forgets it at once. With no organisation holding IP ranges the IP check
+is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from masthead.access.entitlements import Benefit
+from masthead.core.db import is_unique_violation, vendor
+
+DIRECTORY_KEY = "accounts:organisations:v1"
+DIRECTORY_TTL = 300
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    domains: frozenset[str]
+    networks: tuple
+    benefits: frozenset[Benefit]
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+    seat_limit: int | None
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
+
+
+@dataclass(frozen=True)
+class Directory:
+    groups: tuple[Group, ...] = ()
+    has_domains: bool = False
+    has_networks: bool = False
+    by_domain: dict = field(default_factory=dict)
+
+
+def forget_directory() -> None:
+    cache.delete(DIRECTORY_KEY)
+
+
+def directory() -> Directory:
+    found = cache.get(DIRECTORY_KEY)
+    if found is None:
+        found = _load_directory()
+        cache.set(DIRECTORY_KEY, found, DIRECTORY_TTL)
+    return found
+
+
+def _load_directory() -> Directory:
+    from masthead.accounts.models import Organisation
+
+    groups = []
+    by_domain: dict[str, list[Group]] = {}
+    for org in Organisation.objects.filter(is_active=True):
+        try:
+            networks = tuple(org.networks())
+        except ValueError:
+            networks = ()  # the admin refuses bad ranges; an old bad row must not break pages
+        group = Group(
+            id=org.id,
+            name=org.name,
+            domains=frozenset(org.domains()),
+            networks=networks,
+            benefits=frozenset(org.benefit_set()),
+            starts_at=org.starts_at,
+            ends_at=org.ends_at,
+            seat_limit=org.seat_limit,
+        )
+        groups.append(group)
+        for domain in group.domains:
+            by_domain.setdefault(domain, []).append(group)
+    return Directory(
+        groups=tuple(groups),
+        has_domains=bool(by_domain),
+        has_networks=any(g.networks for g in groups),
+        by_domain=by_domain,
+    )
+
+
+def benefits_by_ip(ip: str | None, *, now: dt.datetime) -> set[Benefit]:
+    """Benefits of every open organisation whose ranges hold the address (no query)."""
+    found = directory()
+    if not ip or not found.has_networks:
+        return set()
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return set()
+    benefits: set[Benefit] = set()
+    for group in found.groups:
+        if group.is_open(now) and any(address.version == n.version and address in n for n in group.networks):
+            benefits |= group.benefits
+    return benefits
+
+
+def benefits_by_domain(user, *, now: dt.datetime) -> set[Benefit]:
+    """Benefits from organisations at the user's verified e-mail domains, taking a seat if free."""
+    found = directory()
+    if not found.has_domains:
+        return set()
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    benefits: set[Benefit] = set()
+    for email in emails:
+        domain = email.rpartition("@")[2].lower()
+        for group in found.by_domain.get(domain, ()):
+            if group.is_open(now) and take_seat(group, user, email, now=now):
+                benefits |= group.benefits
+    return benefits
+
+
+def take_seat(group: Group, user, email: str, *, now: dt.datetime) -> bool:
+    """True when the user holds (or now takes) a seat; beyond the limit, record a refusal."""
+    from masthead.accounts.models import Organisation, OrganisationMember
+
+    existing = OrganisationMember.objects.filter(organisation_id=group.id, user=user).only("status").first()
+    if existing is not None:
+        if existing.status == OrganisationMember.Status.MEMBER:
+            return True
+        if group.seat_limit is not None:
+            # Still refused unless a seat was freed (or the limit raised) since.
+            seats = OrganisationMember.objects.filter(
+                organisation_id=group.id, status=OrganisationMember.Status.MEMBER
+            ).count()
+            if seats >= group.seat_limit:
+                return False
+    try:
+        with transaction.atomic():
+            # Lock the organisation so two readers cannot both take the last seat.
+            orgs = Organisation.objects.filter(pk=group.id)
+            if vendor() == "postgresql":
+                orgs = orgs.select_for_update()
+            org = orgs.first()
+            if org is None:
+                return False
+            members = OrganisationMember.objects.filter(organisation=org, status=OrganisationMember.Status.MEMBER)
+            full = org.seat_limit is not None and members.count() >= org.seat_limit
+            status = OrganisationMember.Status.REFUSED if full else OrganisationMember.Status.MEMBER
+            note = f"Seat limit of {org.seat_limit} reached on {now:%d %b %Y}" if full else ""
+            OrganisationMember.objects.update_or_create(
+                organisation=org,
+                user=user,
+                defaults={"email": email, "status": status, "joined_at": now, "note": note},
+            )
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        # A parallel request of the same reader recorded the row first: read its answer.
+        return OrganisationMember.objects.filter(
+            organisation_id=group.id, user=user, status=OrganisationMember.Status.MEMBER
+        ).exists()
+    return status == OrganisationMember.Status.MEMBER
+
+
+def seats_taken(organisation_id: int) -> int:
+    from masthead.accounts.models import OrganisationMember
+
+    return OrganisationMember.objects.filter(
+        organisation_id=organisation_id, status=OrganisationMember.Status.MEMBER
+    ).count()
+
