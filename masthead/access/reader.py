@@ -75,9 +75,11 @@ def address_block(ip: str | None) -> str | None:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return None
-    if address.version == 6 and address.ipv4_mapped is None:
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address.ipv4_mapped or address)
+    return str(address)
 
 
 def request_user(request):
@@ -119,8 +121,8 @@ def issue_cookie(reader: Reader, rules: Rules, *, now) -> str:
     when the publisher set one. Returns the signed cookie value to set."""
     meter_id = secrets.token_urlsafe(12)
     capped = False
-    block = address_block(reader.ip)
-    if rules.anonymous_meters_per_ip and block:
+    block = address_block(reader.ip) if rules.anonymous_meters_per_ip else None
+    if block:
         from masthead.access.meter.base import get_store
 
         item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")

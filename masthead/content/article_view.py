@@ -1,11 +1,170 @@
-"""The article page: the hot path. Access is decided by masthead.access."""
+"""The article page: the hot path. Access is decided by masthead.access.
 
-from django.http import HttpResponse
+A read is: the article's facts from an in-process map (no query), the reader from the
+request (no session lookup for an anonymous reader), one access decision (one meter
+round trip when metered), then cached parts laid out by a small template. The gated
+rest of the body is inserted only when the decision grants it.
+
+Caching (see masthead/access/README.md): every response varies on Cookie. A free article
+served to an anonymous reader without setting a cookie is `public, max-age=60`; every
+other page (metered, premium, gated, logged in, preview) is `private, no-store`, so no
+shared cache can hand one reader's unlocked page to another.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from masthead.access import reader as readers
+from masthead.access.decision import Access, Reason
+from masthead.access.entitlements import for_request as benefits_for
+from masthead.access.rules import current_rules
+from masthead.access.service import decide
+from masthead.content import rendering
+from masthead.core import clock
+
+OFFERS_KEY = "access:offers:v1"
+OFFERS_TTL = 60
+
+
+def offers():
+    """The plans the paywall shows (billing's visible_offers, cached for a minute)."""
+    found = cache.get(OFFERS_KEY)
+    if found is None:
+        from masthead.billing.offer import visible_offers
+
+        found = visible_offers()
+        cache.set(OFFERS_KEY, found, OFFERS_TTL)
+    return found
+
+
+def period_phrase(rules) -> str:
+    return "this month" if rules.period == "month" else "in 30 days"
+
+
+def paywall_html(decision, rules, article_url: str) -> str:
+    return render_to_string(
+        "access/paywall.html",
+        {
+            "reason": decision.reason.value,
+            "limit": rules.free_limit,
+            "period_phrase": period_phrase(rules),
+            "archive_days": rules.archive_days,
+            "offers": offers(),
+            "article_url": article_url,
+        },
+    )
+
+
+def meter_notice(decision, rules) -> str:
+    """'3 free articles left this month' on a granted metered read."""
+    if not decision.granted or not decision.metered:
+        return ""
+    left = decision.remaining
+    noun = "article" if left == 1 else "articles"
+    return f"{left} free {noun} left {period_phrase(rules)}."
+
+
+def _without_marker(request) -> str:
+    query = request.GET.copy()
+    query.pop(readers.COOKIE_CHECK_PARAM, None)
+    return request.path + (f"?{query.urlencode()}" if query else "")
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def article(request, year, month, day, slug):
-    return HttpResponse("Not built yet", status=501)
+    """An article for any reader: full, or teaser and paywall, as access.decide() says."""
+    now = clock.now()
+    facts = rendering.facts_for_slug(slug)
+    if facts is None or not facts.is_live(now):
+        raise Http404("No such article")
+    if request.path != facts.url:
+        # The date in the URL is wrong (or the story moved): send readers to the real one.
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(facts.url + (f"?{query}" if query else ""), status=301)
+    rules = current_rules()
+    reader = readers.for_request(request, rules)
+    if reader.meter_key and readers.COOKIE_CHECK_PARAM in request.GET:
+        # Back from the cookie check with the cookie: drop the marker from the address bar.
+        return _private(HttpResponseRedirect(_without_marker(request)))
+    benefits = benefits_for(request, reader.user, now=now)
+    decision = decide(reader, facts.item, now, benefits=benefits, rules=rules)
+
+    if decision.reason is Reason.COOKIES_REQUIRED:
+        readers.issue_cookie(reader, rules, now=now)
+        if not reader.cookies_refused:
+            # A browser follows this once, invisibly, and comes back with the cookie.
+            query = request.GET.copy()
+            query[readers.COOKIE_CHECK_PARAM] = "1"
+            response = _private(HttpResponseRedirect(f"{request.path}?{query.urlencode()}"))
+            readers.set_cookie(response, reader)
+            return response
+
+    parts = rendering.parts_for(facts, rules.teaser_paragraphs)
+    if parts is None:
+        raise Http404("No such article")
+    response = _page(request, parts, decision, rules, reader)
+    readers.set_cookie(response, reader)
+    public = decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
+    if public:
+        patch_cache_control(response, public=True, max_age=60)
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        _private(response)
+    return response
+
+
+def _page(request, parts, decision, rules, reader, *, preview_status: str = ""):
+    context = {
+        "parts": parts,
+        "granted": decision.granted,
+        "decision": decision,
+        "notice": meter_notice(decision, rules),
+        "paywall": "" if decision.granted else paywall_html(decision, rules, parts.url),
+        "paywalled_class": rendering.PAYWALLED_CLASS if decision.access is not Access.FREE else "article__rest",
+        "preview": bool(preview_status),
+        "preview_status": preview_status,
+        # The reader's user, so the base template does not look at the session for anonymous readers.
+        "user": reader.user,
+        "reader_benefits": decision.benefits,
+    }
+    response = TemplateResponse(request, "content/article.html", context)
+    response.render()
+    return response
 
 
 def preview(request, pk):
-    return HttpResponse("Not built yet", status=501)
+    """An unpublished (or any) article in full for staff, with a PREVIEW banner; never cached."""
+    from masthead.access.decision import Decision
+    from masthead.content.models import Article
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        login = "/accounts/login/?" + urlencode({"next": request.get_full_path()})
+        return _private(HttpResponseRedirect(login))
+    if not (user.is_active and user.is_staff):
+        raise Http404("No such article")
+    article_obj = (
+        Article.objects.select_related("section", "source").prefetch_related("authors", "tags").filter(pk=pk).first()
+    )
+    if article_obj is None:
+        raise Http404("No such article")
+    rules = current_rules()
+    parts = rendering.render_parts(article_obj, rules.teaser_paragraphs)
+    decision = Decision(True, Reason.ENTITLED, Access(article_obj.access), limit=rules.free_limit)
+    reader = readers.Reader(readers.ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user)
+    response = _page(request, parts, decision, rules, reader,
+                     preview_status=f"{article_obj.get_status_display()}")
+    response["X-Robots-Tag"] = "noindex"
+    return _private(response)

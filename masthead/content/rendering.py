@@ -1,0 +1,400 @@
+"""Cached renderings of an article's parts, so a page is cached parts plus one decision.
+
+For each article version (pk, modified_at) this builds, once: the header (headline,
+standfirst, byline, dates, lead image), the teaser (the first N paragraphs' top-level
+blocks) and the rest of the body, the footer (wire disclaimer, tags), the Open Graph
+and Twitter meta (headline and standfirst only, never the body) and the JSON-LD.
+
+Two caches, both keyed so that they can never serve stale text:
+- `facts_for_slug(slug)`: slug -> the small ArticleFacts map, kept in-process under the
+  content version (content.freshness), which every editorial change replaces;
+- `parts_for(facts)`: the rendered parts keyed by (pk, modified_at), in-process first
+  (immutable, so safe to keep), then the shared cache, then the database.
+The body never enters ArticleFacts; the gated rest of the body only leaves this module
+inside `ArticleParts.rest_html`, which the page inserts only when the decision grants.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from masthead.access.decision import Access, ItemFacts
+
+PAYWALLED_CLASS = "paywalled-content"
+LOCAL_ENTRIES = 512
+
+
+class _LRU:
+    """A small thread-safe in-process LRU (per worker)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.data: collections.OrderedDict = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_facts = _LRU(LOCAL_ENTRIES * 4)
+_parts = _LRU(LOCAL_ENTRIES)
+
+
+def forget_all() -> None:
+    """Drop this process's cached facts and parts (tests; `masthead` commands)."""
+    _facts.clear()
+    _parts.clear()
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What the hot path needs before any rendering: no body, no text beyond the URL."""
+
+    pk: int
+    slug: str
+    status: str
+    published_at: dt.datetime | None
+    modified_at: dt.datetime
+    url: str
+    item: ItemFacts
+
+    def is_live(self, now: dt.datetime) -> bool:
+        return self.status in ("published", "scheduled") and self.published_at is not None and self.published_at <= now
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    pk: int
+    url: str
+    absolute_url: str
+    headline: str
+    standfirst: str  # plain text
+    header_html: SafeString
+    teaser_html: SafeString
+    rest_html: SafeString  # the gated part: inserted only when the decision grants
+    footer_html: SafeString
+    meta_html: SafeString
+    jsonld_html: SafeString
+    teaser_paragraphs: int
+
+
+# --- splitting the body ---------------------------------------------------------------------
+
+_VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "area", "col", "embed", "param", "track"}
+
+
+class _TopLevel(HTMLParser):
+    """Finds the [start, end) offsets and tag names of the body's top-level blocks."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0]
+        for i, ch in enumerate(html):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.depth = 0
+        self.blocks: list[tuple[int, int, str]] = []
+        self._start = 0
+        self._tag = ""
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def handle_starttag(self, tag, attrs):
+        start = self._offset()
+        if self.depth == 0:
+            self._start, self._tag = start, tag
+        if tag in _VOID:
+            if self.depth == 0:
+                self.blocks.append((start, start + len(self.get_starttag_text()), tag))
+            return
+        self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        start = self._offset()
+        if self.depth == 0:
+            self.blocks.append((start, start + len(self.get_starttag_text()), tag))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.html.index(">", self._offset()) + 1
+            self.blocks.append((self._start, end, self._tag))
+
+    def handle_data(self, data):
+        if self.depth == 0 and data.strip():
+            start = self._offset()
+            self.blocks.append((start, start + len(data), "#text"))
+
+
+def split_teaser(body_html: str, paragraphs: int) -> tuple[str, str]:
+    """(teaser, rest): the top-level blocks up to and including the Nth paragraph, and
+    everything after. With no paragraph count the teaser is empty."""
+    if paragraphs <= 0 or not body_html:
+        return "", body_html or ""
+    parser = _TopLevel(body_html)
+    parser.feed(body_html)
+    parser.close()
+    seen = 0
+    for start, end, tag in parser.blocks:
+        if tag in ("p", "#text"):
+            seen += 1
+            if seen == paragraphs:
+                return body_html[:end], body_html[end:]
+    return body_html, ""
+
+
+# --- the parts ---------------------------------------------------------------------------------
+
+def _public_url(publication) -> str:
+    return (getattr(publication, "public_url", "") or settings.MASTHEAD_PUBLIC_URL).rstrip("/")
+
+
+def _byline(authors) -> str:
+    names = [a.name for a in authors]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _effective_access(item: ItemFacts) -> Access:
+    from masthead.access.decision import effective_access
+    from masthead.access.rules import current_rules
+
+    return effective_access(item, current_rules())
+
+
+def _jsonld(article, publication, absolute_url: str, image_url: str, free: bool) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.summary,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": (article.updated_at or article.published_at or article.modified_at).isoformat(),
+        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()]
+        or [{"@type": "Organization", "name": article.source.name if article.source_id else publication.name}],
+        "publisher": {"@type": "Organization", "name": publication.name},
+        "articleSection": article.section.name,
+        "mainEntityOfPage": absolute_url,
+        "isAccessibleForFree": free,
+    }
+    if image_url:
+        data["image"] = [image_url]
+    if not free:
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": "." + PAYWALLED_CLASS,
+        }
+    return data
+
+
+def jsonld_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> that cannot be closed early by its content."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def _meta(article, absolute_url: str, image_url: str, publication) -> SafeString:
+    title, summary = article.headline, article.summary
+    tags = [
+        ("name", "description", summary),
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", publication.name),
+        ("property", "og:title", title),
+        ("property", "og:description", summary),
+        ("property", "og:url", absolute_url),
+        ("name", "twitter:card", "summary_large_image" if image_url else "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", summary),
+    ]
+    if image_url:
+        tags += [("property", "og:image", image_url), ("name", "twitter:image", image_url)]
+    html = format_html_join("\n", '<meta {}="{}" content="{}">', tags)
+    return format_html('{}\n<link rel="canonical" href="{}">', html, absolute_url)
+
+
+def _header(article, publication, byline: str, image_url: str) -> SafeString:
+    local = publication.local
+    published = article.published_at
+    dates = ""
+    if published:
+        dates = format_html(
+            '<time datetime="{}">{}</time>', published.isoformat(), date_format(local(published), "j F Y, H:i T")
+        )
+    if article.updated_at and published and article.updated_at > published:
+        dates = format_html(
+            '{} · Updated <time datetime="{}">{}</time>',
+            dates, article.updated_at.isoformat(), date_format(local(article.updated_at), "j F Y, H:i T"),
+        )
+    byline_html = ""
+    if byline:
+        byline_html = format_html('<span class="article__byline">By {}</span> · ', byline)
+    elif article.source_id:
+        byline_html = format_html('<span class="article__byline">{}</span> · ', article.source.name)
+    figure = ""
+    if image_url:
+        caption = " ".join(part for part in [article.lead_image_caption] if part)
+        credit = format_html(' <span class="article__credit">{}</span>', article.lead_image_credit) \
+            if article.lead_image_credit else ""
+        figure = format_html(
+            '<figure class="article__figure"><img src="{}" alt="{}" loading="eager">'
+            "<figcaption>{}{}</figcaption></figure>",
+            article.lead_image.url, article.lead_image_alt, caption, credit,
+        )
+    section = format_html('<p class="article__section"><a href="{}">{}</a></p>',
+                          article.section.get_absolute_url(), article.section.name)
+    standfirst = format_html('<p class="article__standfirst">{}</p>', article.summary) if article.summary else ""
+    return format_html(
+        '{}<h1 class="article__headline">{}</h1>{}<p class="article__meta">{}{}</p>{}',
+        section, article.headline, standfirst, byline_html, dates, figure,
+    )
+
+
+def _footer(article) -> SafeString:
+    disclaimer = ""
+    if article.is_wire and article.source_id and article.source.disclaimer:
+        disclaimer = format_html('<p class="article__disclaimer">{}</p>', article.source.disclaimer)
+    tags = ""
+    names = list(article.tags.all())
+    if names:
+        tags = format_html(
+            '<ul class="article__tags" aria-label="Topics">{}</ul>',
+            format_html_join("", '<li><a href="{}">{}</a></li>', ((t.get_absolute_url(), t.name) for t in names)),
+        )
+    return format_html("{}{}", disclaimer, tags)
+
+
+def render_parts(article, teaser_paragraphs: int) -> ArticleParts:
+    """Render every part of one article version (the slow path: runs once per version)."""
+    from masthead.access.service import item_facts
+    from masthead.content.publication import current_publication
+
+    publication = current_publication()
+    base = _public_url(publication)
+    url = article.get_absolute_url()
+    absolute_url = base + url
+    image_url = (base + article.lead_image.url) if article.lead_image else ""
+    item = item_facts(article)
+    free = _effective_access(item) is Access.FREE
+    teaser, rest = split_teaser(article.body, teaser_paragraphs)
+    return ArticleParts(
+        pk=article.pk,
+        url=url,
+        absolute_url=absolute_url,
+        headline=article.headline,
+        standfirst=article.summary,
+        header_html=_header(article, publication, _byline(article.authors.all()), image_url),
+        teaser_html=mark_safe(teaser),
+        rest_html=mark_safe(rest),
+        footer_html=_footer(article),
+        meta_html=_meta(article, absolute_url, image_url, publication),
+        jsonld_html=jsonld_script(_jsonld(article, publication, absolute_url, image_url, free)),
+        teaser_paragraphs=teaser_paragraphs,
+    )
+
+
+def _load(pk: int):
+    from masthead.content.models import Article
+
+    return (
+        Article.objects.select_related("section", "source")
+        .prefetch_related("authors", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def facts_of(article) -> ArticleFacts:
+    from masthead.access.service import item_facts
+
+    return ArticleFacts(
+        pk=article.pk,
+        slug=article.slug,
+        status=article.status,
+        published_at=article.published_at,
+        modified_at=article.modified_at,
+        url=article.get_absolute_url(),
+        item=item_facts(article),
+    )
+
+
+def facts_for_slug(slug: str) -> ArticleFacts | None:
+    """The article's facts by slug: in-process under the content version, else one query."""
+    from masthead.content import freshness
+    from masthead.content.models import Article
+
+    key = (freshness.version(), slug)
+    found = _facts.get(key)
+    if found is not None:
+        return found or None
+    article = (
+        Article.objects.select_related("section").prefetch_related("tags")
+        .only("id", "slug", "status", "published_at", "modified_at", "created_at", "access",
+              "section__slug", "section__is_premium")
+        .filter(slug=slug).first()
+    )
+    found = facts_of(article) if article is not None else False
+    _facts.put(key, found)
+    return found or None
+
+
+def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> ArticleParts | None:
+    """The rendered parts of this article version (in-process, shared cache, then the DB)."""
+    from masthead.access.rules import current_rules
+    from masthead.content import freshness
+
+    rules = current_rules()
+    # The content version covers section, author, tag and source edits (they change the
+    # header and footer without touching the article's modified_at); the rules' lists
+    # change whether the JSON-LD says the story is free.
+    rules_version = hash((rules.free_sections, rules.premium_sections, rules.free_tags, rules.premium_tags))
+    key = (facts.pk, facts.modified_at.isoformat(), teaser_paragraphs, freshness.version(), rules_version)
+    parts = _parts.get(key)
+    if parts is not None:
+        return parts
+    shared_key = "content:article-parts:v1:" + ":".join(str(k) for k in key)
+    parts = cache.get(shared_key)
+    if parts is None:
+        article = article or _load(facts.pk)
+        if article is None:
+            return None
+        parts = render_parts(article, teaser_paragraphs)
+        cache.set(shared_key, parts, 24 * 3600)
+    _parts.put(key, parts)
+    return parts
+
