@@ -251,6 +251,8 @@ MASTHEAD_METER_STORE = env(
 )
 MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
 MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
+# The API's bearer-token hook: a dotted path to (request, token) -> user | None (accounts).
+MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "")
 
 # --- billing settings --------------------------------------------------------------------
 
