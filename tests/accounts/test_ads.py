@@ -1,0 +1,108 @@
+"""Ad slots: the publisher's markup for most readers, nothing at all for ad-free readers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from masthead.accounts.benefits import request_benefits
+from masthead.accounts.demo import seed_ads
+from masthead.accounts.models import AdSlot
+from tests.accounts.conftest import log_in
+from tests.accounts.factories import AdSlotFactory, GrantFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKUP = "ACME-AD-MARKUP-7731"
+
+
+def render_slot(request, name="top") -> str:
+    return Template('{% load ads %}{% ad_slot "' + name + '" %}').render(Context({"request": request}))
+
+
+def request_for(user, ip="127.0.0.1"):
+    request = RequestFactory().get("/", REMOTE_ADDR=ip)
+    request.user = user
+    return request
+
+
+def test_readers_without_ad_free_get_the_markup_in_a_reserved_box(reader):
+    AdSlotFactory()
+
+    html = render_slot(request_for(reader))
+
+    assert MARKUP in html
+    assert 'style="min-height:90px;max-width:728px"' in html
+    assert 'aria-label="Advertisement"' in html
+
+
+def test_ad_free_readers_get_nothing_at_all(reader):
+    AdSlotFactory()
+    GrantFactory(user=reader, all_benefits=False, benefits=["ad_free"])
+
+    assert render_slot(request_for(reader)) == ""
+
+
+def test_a_grant_removes_ads_on_the_very_next_page(reader, client):
+    AdSlotFactory()
+    log_in(client, reader.email)
+    assert MARKUP in render_slot(request_for(reader))
+
+    GrantFactory(user=reader, all_benefits=False, benefits=["ad_free"])
+
+    assert MARKUP not in render_slot(request_for(reader))
+
+
+def test_group_access_by_ip_makes_pages_ad_free_for_anonymous_readers():
+    from tests.accounts.factories import OrganisationFactory
+
+    AdSlotFactory()
+    OrganisationFactory(ip_ranges="203.0.113.0/24", all_benefits=False, benefits=["ad_free"])
+
+    assert render_slot(request_for(AnonymousUser(), ip="203.0.113.5")) == ""
+    assert MARKUP in render_slot(request_for(AnonymousUser(), ip="198.51.100.5"))
+
+
+def test_an_unknown_or_inactive_slot_renders_nothing(reader):
+    AdSlotFactory(name="sidebar", is_active=False)
+
+    assert render_slot(request_for(reader), "sidebar") == ""
+    assert render_slot(request_for(reader), "nowhere") == ""
+
+
+def test_slots_and_benefits_cost_no_query_for_anonymous_readers_once_warm(django_assert_num_queries):
+    AdSlotFactory()
+    render_slot(request_for(AnonymousUser()))
+
+    with django_assert_num_queries(0):
+        assert MARKUP in render_slot(request_for(AnonymousUser()))
+
+
+def test_benefits_are_computed_once_per_request(reader, django_assert_num_queries):
+    AdSlotFactory(name="top")
+    AdSlotFactory(name="footer", markup="FOOTER-AD")
+    request = request_for(reader)
+    render_slot(request)  # computes and memoises
+
+    with django_assert_num_queries(0):
+        render_slot(request, "footer")
+    assert request_benefits(request) == frozenset()
+
+
+def test_editing_a_slot_shows_at_once(reader):
+    slot = AdSlotFactory()
+    render_slot(request_for(reader))
+
+    slot.markup = "NEW-CAMPAIGN-42"
+    slot.save()
+
+    assert "NEW-CAMPAIGN-42" in render_slot(request_for(reader))
+
+
+def test_seed_ads_is_idempotent():
+    assert seed_ads(progress=lambda _: None) == 4
+    assert seed_ads(progress=lambda _: None) == 0
+    assert sorted(AdSlot.objects.values_list("name", flat=True)) == ["article", "footer", "sidebar", "top"]
+    assert "http" not in "".join(AdSlot.objects.values_list("markup", flat=True))
