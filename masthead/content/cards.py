@@ -15,7 +15,7 @@ from masthead.content.models import Article
 CARD_FIELDS = (
     "id", "headline", "slug", "standfirst", "published_at", "updated_at", "created_at", "access",
     "is_top_story", "is_editors_pick", "origin", "lead_image", "lead_image_alt",
-    "section__id", "section__slug", "section__name", "section__is_premium",
+    "section__id", "section__slug", "section__name", "section__is_premium", "source__id", "source__name",
 )
 
 
@@ -37,16 +37,17 @@ class ArticleCard:
     updated_at: dt.datetime | None
     is_premium: bool
     is_wire: bool
+    source_name: str = ""
     image_url: str = ""
     image_alt: str = ""
     authors: tuple[Byline, ...] = field(default_factory=tuple)
 
     @property
     def byline(self) -> str:
-        """"By A", "By A and B", "By A, B and C"; empty for an unsigned story."""
+        """"By A", "By A and B", "By A, B and C"; the agency for unsigned wire copy."""
         names = [a.name for a in self.authors]
         if not names:
-            return ""
+            return self.source_name
         if len(names) == 1:
             return f"By {names[0]}"
         return "By " + ", ".join(names[:-1]) + " and " + names[-1]
@@ -54,7 +55,7 @@ class ArticleCard:
 
 def card_queryset(queryset):
     """Restrict an Article queryset to the columns a card needs, with its authors."""
-    return queryset.select_related("section").only(*CARD_FIELDS).prefetch_related("authors")
+    return queryset.select_related("section", "source").only(*CARD_FIELDS).prefetch_related("authors")
 
 
 def card_for(article: Article) -> ArticleCard:
@@ -72,6 +73,7 @@ def card_for(article: Article) -> ArticleCard:
         updated_at=article.updated_at,
         is_premium=is_premium(article),
         is_wire=article.origin == Article.Origin.WIRE,
+        source_name=article.source.name if article.source_id else "",
         image_url=article.lead_image.url if article.lead_image else "",
         image_alt=article.lead_image_alt,
         authors=tuple(Byline(a.name, a.get_absolute_url()) for a in article.authors.all()),

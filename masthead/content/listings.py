@@ -20,8 +20,8 @@ from masthead.content.publication import current_publication
 from masthead.core import clock
 
 PAGE_SIZE = 20
-TOP_STORIES = 5
-EDITORS_PICKS = 6
+TOP_STORIES = 7
+EDITORS_PICKS = 5
 PER_SECTION = 4
 SEARCH_LIMIT = 50
 

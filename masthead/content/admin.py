@@ -1,0 +1,149 @@
+"""The editors' admin for the publication's content.
+
+Status changes go through content.actions, so publishing from the list, from the form
+or from code behaves the same way (locks, cache purge on commit).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+
+from masthead.content import actions
+from masthead.content.models import Article, Author, Publication, Section, Source, Tag
+from masthead.content.publication import current_publication
+from masthead.core import clock
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ("name", "time_zone", "currency", "locale")
+    fieldsets = (
+        (None, {"fields": ("name", "tagline", "logo_text", "public_url", "contact_email")}),
+        ("Locale", {"fields": ("time_zone", "currency", "locale")}),
+        ("Legal and tax", {"fields": ("legal_name", "address", "gstin")}),
+    )
+
+    def has_add_permission(self, request):
+        # One publication per deployment.
+        return not Publication.objects.exists()
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "is_premium", "in_navigation")
+    list_editable = ("order", "is_premium", "in_navigation")
+    list_filter = ("is_premium", "in_navigation")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "slug")
+    search_fields = ("name", "slug", "role")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "disclaimer")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = (
+        "headline", "section", "status", "published_at", "access", "is_editors_pick", "is_top_story",
+        "origin", "links",
+    )
+    list_display_links = ("headline",)
+    list_editable = ("access", "is_editors_pick")
+    list_filter = ("status", "access", "section", "origin", "is_editors_pick", "is_top_story", "published_at")
+    list_select_related = ("section",)
+    search_fields = ("headline", "standfirst", "slug")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("headline",)}
+    autocomplete_fields = ("authors", "tags")
+    readonly_fields = ("created_at", "modified_at", "published_by", "links")
+    actions = ["publish_now", "withdraw"]
+    save_on_top = True
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("headline", "slug", "standfirst", "body")}),
+        ("Placement", {"fields": ("section", "authors", "tags", "is_top_story", "is_editors_pick")}),
+        ("Publishing", {
+            "fields": ("status", "published_at", "updated_at", "access", "links", "published_by"),
+            "description": "Choose Scheduled with a future time to publish later: the story goes "
+            "live at that time with no further step. Published with no time means now.",
+        }),
+        ("Lead image", {"fields": ("lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"),
+                        "classes": ("collapse",)}),
+        ("Origin", {"fields": ("origin", "source", "source_reference"), "classes": ("collapse",)}),
+        ("History", {"fields": ("created_at", "modified_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        # The change list never needs bodies; the form loads its object separately.
+        return super().get_queryset(request).defer("body")
+
+    @admin.display(description="Links")
+    def links(self, article: Article):
+        if not article.pk:
+            return "-"
+        preview = format_html('<a href="{}">Preview</a>', reverse("content:preview", args=[article.pk]))
+        if article.is_live():
+            return format_html('{} · <a href="{}">View on site</a>', preview, article.get_absolute_url())
+        return preview
+
+    def save_model(self, request, obj: Article, form, change):
+        """Save the editor's fields, then let content.actions apply the chosen status.
+
+        The status field is what the editor asked for: Published (now, or at the given
+        time), Scheduled (at the given future time), Withdrawn or Draft.
+        """
+        wanted = obj.status
+        previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        if wanted in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+            # Save as a draft first; publish_article sets the status and time.
+            obj.status = previous or Article.Status.DRAFT
+            super().save_model(request, obj, form, change)
+            at = obj.published_at
+            if wanted == Article.Status.SCHEDULED and (at is None or at <= clock.now()):
+                messages.warning(request, "A scheduled story needs a future time; it was published now instead.")
+                at = None
+            actions.publish_article(obj, at=at, by=request.user)
+            if obj.status == Article.Status.SCHEDULED:
+                local = current_publication().local(obj.published_at)
+                messages.info(request, f"“{obj.headline}” is scheduled and goes live at {local:%d %b %Y, %H:%M} ({local.tzname()}).")
+        elif wanted == Article.Status.WITHDRAWN and previous != Article.Status.WITHDRAWN and change:
+            obj.status = previous
+            super().save_model(request, obj, form, change)
+            actions.withdraw_article(obj, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = 0
+        for article in queryset.only("pk", "status", "published_at"):
+            actions.publish_article(article, by=request.user)
+            count += 1
+        self.message_user(request, f"Published {count} stor{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
+
+    @admin.action(description="Withdraw", permissions=["change"])
+    def withdraw(self, request, queryset):
+        count = 0
+        for article in queryset.only("pk", "status"):
+            actions.withdraw_article(article, by=request.user)
+            count += 1
+        self.message_user(request, f"Withdrew {count} stor{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
