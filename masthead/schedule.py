@@ -24,3 +24,10 @@ def register() -> None:
         from django.core.management import call_command
 
         call_command("clearsessions")
+
+    # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
+    @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
+    def billing_renew_due():
+        from masthead.billing.renewals import renew_due
+
+        return renew_due().as_line()

@@ -255,6 +255,31 @@ MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "")
 
 # --- billing settings --------------------------------------------------------------------
+# The gateway readers pay through; each adapter is a dotted path (SDKs load only there).
+MASTHEAD_BILLING_GATEWAY = env("BILLING_GATEWAY", "sandbox")
+MASTHEAD_BILLING_GATEWAYS = {
+    "sandbox": "masthead.billing.gateways.sandbox.SandboxGateway",
+    "razorpay": "masthead.billing.gateways.razorpay.RazorpayGateway",
+    "stripe": "masthead.billing.gateways.stripe.StripeGateway",
+}
+MASTHEAD_BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 3)
+MASTHEAD_BILLING_RETRY_DAYS = [int(day) for day in env_list("BILLING_RETRY_DAYS", ["1", "3", "5"])]
+# The pre-debit notice goes out this many hours before a renewal; a charge always waits
+# at least 24 hours after its notice (RBI e-mandate rules).
+MASTHEAD_BILLING_NOTICE_HOURS = env_int("BILLING_NOTICE_HOURS", 48)
+MASTHEAD_GST_RATE = env_int("GST_RATE", 18)
+MASTHEAD_INVOICE_PREFIX = env("INVOICE_PREFIX", "MH")
+MASTHEAD_SANDBOX_SECRET = env("SANDBOX_SECRET") or "sandbox-" + SECRET_KEY[:32]
+MASTHEAD_SANDBOX_STORE = env("SANDBOX_STORE", str(DATA_DIR / "sandbox-gateway.sqlite3"))
+MASTHEAD_SANDBOX_DELIVER_WEBHOOKS = env_bool("SANDBOX_DELIVER_WEBHOOKS", not TESTING)
+MASTHEAD_RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", "")
+MASTHEAD_RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", "")
+MASTHEAD_RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", "")
+MASTHEAD_RAZORPAY_API_BASE = env("RAZORPAY_API_BASE", "https://api.razorpay.com/v1")
+MASTHEAD_STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+MASTHEAD_STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+MASTHEAD_STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
+MASTHEAD_STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
 
 # --- accounts settings -------------------------------------------------------------------
 # Readers sign in with an e-mail address and a password, or a one-time code by e-mail.

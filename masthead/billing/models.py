@@ -1,7 +1,14 @@
-"""Billing: plans (more models arrive with subscriptions, payments and invoices)."""
+"""Billing: plans, subscriptions, the webhook inbox, the ledger and tax invoices.
+
+State changes go through masthead.billing.actions; the rules of a subscription's
+life are in masthead.billing.states. Nothing here changes state on its own.
+"""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 
 from masthead.core.money import Money
@@ -20,6 +27,9 @@ class Plan(models.Model):
     display_order = models.PositiveSmallIntegerField(default=0)
     benefits = models.TextField(blank=True, help_text="One benefit per line, shown with the plan.")
     highlight = models.CharField(max_length=60, blank=True, help_text="Optional badge, e.g. 'Best value'.")
+    gateway_refs = models.JSONField(
+        default=dict, blank=True, help_text="The plan's id at each gateway that keeps its own plans (Razorpay)."
+    )
 
     class Meta:
         ordering = ["display_order", "price"]
@@ -33,3 +43,185 @@ class Plan(models.Model):
 
     def benefit_list(self) -> list[str]:
         return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+
+
+def new_reference() -> str:
+    return "sub_" + secrets.token_hex(10)
+
+
+class Subscription(models.Model):
+    """A reader's subscription to a plan. Its state only changes through billing.actions."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Payment overdue"
+        CANCELLED = "cancelled", "Cancelled (access until the period ends)"
+        EXPIRED = "expired", "Ended"
+        REFUNDED = "refunded", "Refunded"
+
+    reference = models.CharField(max_length=40, unique=True, default=new_reference, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    next_plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Plan the subscription moves to at its next renewal.",
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
+    gateway = models.CharField(max_length=20)
+    gateway_ref = models.CharField(max_length=100, blank=True, db_index=True,
+                                   help_text="The gateway's id for this subscription or checkout.")
+    payment_method = models.CharField(max_length=100, blank=True, help_text="Stored token (never a card number).")
+    payment_method_label = models.CharField(max_length=60, blank=True)
+    current_period_start = models.DateTimeField(null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Paid through.")
+    access_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    grace_until = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    next_retry_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    notice_sent_for = models.DateTimeField(null=True, blank=True, help_text="Period end the pre-debit notice covered.")
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    return_to = models.CharField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped on every change (lost-update guard).")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.plan}, {self.get_state_display()})"
+
+    @property
+    def renews(self) -> bool:
+        return self.state in (self.State.ACTIVE, self.State.PAST_DUE)
+
+    @property
+    def renewal_plan(self) -> Plan:
+        return self.next_plan or self.plan
+
+
+class WebhookEvent(models.Model):
+    """A provider's notification, stored raw before anything else happens."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSING = "processing", "Processing"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected (bad signature)"
+        DUPLICATE = "duplicate", "Duplicate delivery"
+
+    gateway = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=120, null=True, blank=True)
+    event_type = models.CharField(max_length=80, blank=True)
+    body = models.BinaryField()
+    headers = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    error = models.TextField(blank=True)
+    events = models.JSONField(default=list, blank=True, help_text="The verified events, translated.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], name="billing_webhook_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_type or '?'} {self.event_id or ''}"
+
+
+class LedgerEntry(models.Model):
+    """One money movement or failed attempt. Append-only: never updated, never deleted."""
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        REFUND = "refund", "Refund"
+        FAILURE = "failure", "Failed charge"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.PositiveIntegerField(help_text="Minor units (paise).")
+    currency = models.CharField(max_length=3)
+    gateway = models.CharField(max_length=20)
+    gateway_payment_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    gateway_refund_ref = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "ledger entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {Money(self.amount, self.currency)} ({self.idempotency_key})"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValueError("The ledger is append-only: entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The ledger is append-only: entries are never deleted.")
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number used in a financial year; locked while a number is taken."""
+
+    financial_year = models.CharField(max_length=7, unique=True)  # "2026-27"
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class Invoice(models.Model):
+    """A GST tax invoice for one successful payment; the figures are frozen when issued."""
+
+    number = models.CharField(max_length=16, unique=True)
+    financial_year = models.CharField(max_length=7)
+    sequence = models.PositiveIntegerField()
+    payment = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="invoice")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="invoices")
+    issued_at = models.DateTimeField()
+    seller_name = models.CharField(max_length=200)
+    seller_address = models.TextField(blank=True)
+    seller_gstin = models.CharField(max_length=15, blank=True)
+    buyer_name = models.CharField(max_length=200, blank=True)
+    buyer_email = models.CharField(max_length=254, blank=True)
+    description = models.CharField(max_length=300)
+    currency = models.CharField(max_length=3)
+    total = models.PositiveIntegerField()
+    taxable_value = models.PositiveIntegerField()
+    cgst = models.PositiveIntegerField(default=0)
+    sgst = models.PositiveIntegerField(default=0)
+    igst = models.PositiveIntegerField(default=0)
+    gst_rate = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "sequence"], name="billing_invoice_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def tax(self) -> int:
+        return self.cgst + self.sgst + self.igst

@@ -1,0 +1,54 @@
+"""E-mails to subscribers. Always sent after the transaction commits (actions call these)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from masthead.billing.offer import offer_for
+
+SUBJECTS = {
+    "notice": "Your {plan} subscription renews on {date}",
+    "paid": "Payment received: {plan}",
+    "failed": "We could not renew your {plan} subscription",
+    "cancelled": "Your {plan} subscription is cancelled",
+    "resumed": "Your {plan} subscription will renew again",
+    "plan_change": "Your plan changes at your next renewal",
+    "refunded": "Your refund for {plan}",
+    "expired": "Your {plan} subscription has ended",
+}
+
+
+def _context(subscription, extra: dict) -> dict:
+    from masthead.content.publication import current_publication
+
+    publication = current_publication()
+    plan = subscription.renewal_plan
+    base = settings.MASTHEAD_PUBLIC_URL.rstrip("/")
+    renews_on = subscription.current_period_end
+    return {
+        "publication": publication,
+        "subscription": subscription,
+        "plan": subscription.plan,
+        "renewal_plan": plan,
+        "renewal_offer": offer_for(plan),
+        "renews_on": publication.local(renews_on) if renews_on else None,
+        "account_url": base + "/account/subscription/",
+        "cancel_url": base + "/account/subscription/cancel/",
+        **extra,
+    }
+
+
+def send(kind: str, subscription, **extra) -> None:
+    """Queue one e-mail about a subscription to go out when the current transaction commits."""
+    user = subscription.user
+    if user is None or not user.email:
+        return
+    context = _context(subscription, extra)
+    date = context["renews_on"].strftime("%d %B %Y") if context["renews_on"] else ""
+    subject = SUBJECTS[kind].format(plan=subscription.plan.name, date=date)
+    body = render_to_string(f"billing/email/{kind}.txt", context)
+    recipient = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))

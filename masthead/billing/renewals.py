@@ -1,0 +1,100 @@
+"""Finding what is due and renewing it: the work behind `masthead renew` and the schedule.
+
+Each subscription is renewed in its own transaction by billing.actions, so a run
+can be stopped at any point and started again: what committed is done, what did not
+is found due again and retried with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils.module_loading import import_string
+
+from masthead.billing import actions
+from masthead.billing.models import Subscription
+from masthead.billing.states import State
+from masthead.core import clock
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RenewalReport:
+    notices: int = 0
+    renewed: int = 0
+    failed: int = 0
+    ended: int = 0
+    reconciled: int = 0
+
+    def as_line(self) -> str:
+        return (f"{self.notices} notices sent, {self.renewed} renewed, {self.failed} failed, "
+                f"{self.ended} ended, {self.reconciled} reconciled")
+
+
+def gateways_that_renew_themselves() -> list[str]:
+    return [name for name, path in settings.MASTHEAD_BILLING_GATEWAYS.items()
+            if getattr(import_string(path), "renews_itself", False)]
+
+
+def due_for_notice(now: dt.datetime):
+    lead = dt.timedelta(hours=settings.MASTHEAD_BILLING_NOTICE_HOURS)
+    return (Subscription.objects.filter(state=State.ACTIVE.value, current_period_end__lte=now + lead)
+            .exclude(notice_sent_for=F("current_period_end")))
+
+
+def due_for_charge(now: dt.datetime):
+    return Subscription.objects.filter(
+        Q(state=State.ACTIVE.value, current_period_end__lte=now, notice_sent_for=F("current_period_end"),
+          notice_sent_at__lte=now - dt.timedelta(hours=24))
+        | Q(state=State.PAST_DUE.value, next_retry_at__lte=now)
+    ).exclude(gateway__in=gateways_that_renew_themselves())
+
+
+def due_to_end(now: dt.datetime):
+    return Subscription.objects.filter(
+        Q(state=State.CANCELLED.value, current_period_end__lte=now)
+        | Q(state=State.PAST_DUE.value, next_retry_at__isnull=True, grace_until__lte=now)
+    )
+
+
+def due_for_reconcile(now: dt.datetime):
+    return Subscription.objects.filter(
+        state__in=[State.ACTIVE.value, State.PAST_DUE.value], current_period_end__lte=now,
+        gateway__in=gateways_that_renew_themselves(),
+    )
+
+
+def _each(stage: str, ids: list[int], work: Callable[[int], object], progress: Progress | None) -> list:
+    results = []
+    total = len(ids)
+    for done, sub_id in enumerate(ids, 1):
+        results.append(work(sub_id))
+        if progress and (done == total or done % 1000 == 0):
+            progress(stage, done, total)
+    return results
+
+
+def renew_due(*, now: dt.datetime | None = None, progress: Progress | None = None, limit: int | None = None) -> RenewalReport:
+    """Send notices, charge what is due, end what is over, reconcile provider-side renewals."""
+    now = now or clock.now()
+    report = RenewalReport()
+
+    def ids(queryset) -> list[int]:
+        queryset = queryset.order_by("current_period_end", "pk").values_list("pk", flat=True)
+        return list(queryset[:limit] if limit else queryset)
+
+    sent = _each("notices", ids(due_for_notice(now)), lambda pk: actions.send_renewal_notice(pk, now=now), progress)
+    report.notices = sum(1 for s in sent if s)
+    results = _each("renewals", ids(due_for_charge(now)), lambda pk: actions.renew_subscription(pk, now=now), progress)
+    report.renewed = results.count("renewed")
+    report.failed = results.count("failed")
+    ended = _each("endings", ids(due_to_end(now)), lambda pk: actions.end_finished(pk, now=now), progress)
+    report.ended = sum(1 for e in ended if e)
+    counts = _each("reconcile", ids(due_for_reconcile(now)), actions.reconcile_subscription, progress)
+    report.reconciled = sum(counts)
+    return report

@@ -1,0 +1,210 @@
+"""Reader-facing billing pages: the offer, checkout, the return from the gateway, the account page.
+
+Access is granted only by billing.actions.confirm_payment with a payment the gateway
+signed (or that Masthead fetched from the provider's API); nothing a browser sends
+on its own word changes a subscription.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.billing import actions
+from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway
+from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
+from masthead.billing.offer import offer_for, visible_offers
+from masthead.billing.states import State, allowed, Event
+from masthead.core import clock
+
+DEFAULT_NEXT = "/account/subscription/"
+
+
+def safe_next(request, value: str | None, default: str = DEFAULT_NEXT) -> str:
+    """A local URL to send the reader back to; anything else becomes the default."""
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return value
+    return default
+
+
+def subscribe(request):
+    """GET /subscribe/: the plans, each with a button to check out."""
+    next_url = safe_next(request, request.GET.get("next"), "")
+    chosen = request.GET.get("plan", "")
+    return render(request, "billing/subscribe.html", {
+        "offers": visible_offers(),
+        "chosen": chosen,
+        "next": next_url,
+        "current": actions.current_subscription(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    """GET shows the order summary; POST starts the payment at the gateway."""
+    source = request.POST if request.method == "POST" else request.GET
+    plan = Plan.objects.filter(code=source.get("plan", ""), is_active=True).first()
+    next_url = safe_next(request, source.get("next"), "")
+    if plan is None:
+        messages.error(request, "Please choose a plan.")
+        return redirect(reverse("billing:subscribe") + (f"?{urlencode({'next': next_url})}" if next_url else ""))
+    if not request.user.is_authenticated:
+        query = urlencode({"plan": plan.code, **({"next": next_url} if next_url else {})})
+        return redirect_to_login(reverse("billing:checkout") + "?" + query)
+    current = actions.current_subscription(request.user)
+    if current is not None:
+        messages.info(request, "You already have a subscription.")
+        return redirect("billing:account")
+    if request.method == "GET":
+        return render(request, "billing/checkout.html", {
+            "plan": plan, "offer": offer_for(plan), "next": next_url,
+            "failed": request.GET.get("failed") == "1",
+        })
+    gateway = get_gateway()
+    cancel_url = request.build_absolute_uri(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
+    try:
+        sub, start = actions.start_checkout(
+            request.user, plan,
+            return_url=request.build_absolute_uri(reverse("billing:checkout_return", args=[gateway.name])),
+            cancel_url=cancel_url, return_to=next_url, gateway=gateway,
+        )
+    except (actions.BillingError, GatewayError) as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
+    return redirect(start.redirect_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout_return(request, gateway: str):
+    """The reader is back from the gateway. Only a signature-checked confirmation counts."""
+    params = {**request.GET.dict(), **request.POST.dict()}
+    try:
+        payment = get_gateway(gateway).confirm(params)
+    except InvalidSignature:
+        messages.error(request, "We could not confirm that payment. If money was taken, it will show up shortly.")
+        return redirect("billing:subscribe")
+    except GatewayError as exc:
+        messages.error(request, str(exc))
+        return redirect("billing:subscribe")
+    lookup = {"reference": payment.subscription_ref} if payment.subscription_ref else {"gateway_ref": payment.gateway_ref}
+    sub = Subscription.objects.filter(user=request.user, **lookup).first()
+    if sub is None:
+        raise Http404("No such checkout")
+    sub = actions.confirm_payment(gateway, payment)
+    sub.refresh_from_db()
+    if payment.succeeded and sub.state in (State.ACTIVE.value, State.CANCELLED.value):
+        messages.success(request, f"Welcome! Your {sub.plan.name} subscription is active.")
+        return redirect(safe_next(request, sub.return_to))
+    messages.error(request, payment.failure_reason or "The payment did not go through. No money was taken.")
+    return redirect(reverse("billing:checkout") + "?" + urlencode(
+        {"plan": sub.plan.code, "failed": "1", **({"next": sub.return_to} if sub.return_to else {})}))
+
+
+# --- the reader's account page ---------------------------------------------------------
+
+@login_required
+def account(request):
+    """GET /account/subscription/: plan, status, renewal, actions, payments and invoices."""
+    sub = actions.current_subscription(request.user)
+    latest = sub or request.user.subscriptions.exclude(state=State.PENDING.value).select_related("plan").first()
+    other_plans = [offer_for(p) for p in Plan.objects.filter(is_active=True, is_visible=True)
+                   if latest and p.pk != latest.renewal_plan.pk]
+    return render(request, "billing/account.html", {
+        "sub": latest,
+        "renewing": bool(sub and sub.state in (State.ACTIVE.value, State.PAST_DUE.value)),
+        "can_resume": bool(latest and latest.state == State.CANCELLED.value and latest.current_period_end
+                           and latest.current_period_end > clock.now()),
+        "can_change": bool(latest and allowed(State(latest.state), Event.CHANGE_PLAN)),
+        "renewal_offer": offer_for(latest.renewal_plan) if latest else None,
+        "other_plans": other_plans,
+        "payments": LedgerEntry.objects.filter(subscription__user=request.user).select_related("plan").order_by("-created_at"),
+        "invoices": Invoice.objects.filter(user=request.user),
+    })
+
+
+def _own_subscription(request) -> Subscription:
+    sub = actions.current_subscription(request.user)
+    if sub is None:
+        raise Http404("No subscription")
+    return sub
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request):
+    """GET asks for confirmation; POST cancels at period end."""
+    sub = _own_subscription(request)
+    if request.method == "GET":
+        return render(request, "billing/cancel.html", {"sub": sub})
+    try:
+        sub = actions.cancel_subscription(sub)
+    except (actions.BillingError, GatewayError) as exc:
+        messages.error(request, str(exc))
+    else:
+        until = sub.access_until
+        messages.success(request, "Your subscription is cancelled and will not renew."
+                         + (f" You keep access until {until.astimezone(_zone()):%d %B %Y}." if until else ""))
+    return redirect("billing:account")
+
+
+@login_required
+@require_POST
+def resume(request):
+    sub = _own_subscription(request)
+    try:
+        actions.resume_subscription(sub)
+    except (actions.BillingError, GatewayError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your subscription will renew automatically again.")
+    return redirect("billing:account")
+
+
+@login_required
+@require_POST
+def change_plan(request):
+    sub = _own_subscription(request)
+    plan = get_object_or_404(Plan, code=request.POST.get("plan", ""), is_active=True)
+    try:
+        actions.change_plan(sub, plan)
+    except (actions.BillingError, GatewayError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"From your next renewal your plan will be {offer_for(plan).name}.")
+    return redirect("billing:account")
+
+
+def _zone():
+    from masthead.billing.periods import publication_zone
+
+    return publication_zone()
+
+
+def _invoice_for(request, pk: int) -> Invoice:
+    invoice = get_object_or_404(Invoice.objects.select_related("payment", "subscription__plan"), pk=pk)
+    if invoice.user_id != request.user.pk and not request.user.is_staff:
+        raise Http404("No such invoice")
+    return invoice
+
+
+@login_required
+def invoice(request, pk: int):
+    return render(request, "billing/invoice.html", {"invoice": _invoice_for(request, pk)})
+
+
+@login_required
+def invoice_pdf(request, pk: int):
+    from masthead.billing.pdf import invoice_pdf as render_pdf
+
+    document = _invoice_for(request, pk)
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="invoice-{document.number.replace("/", "-")}.pdf"'
+    return response
