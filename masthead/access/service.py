@@ -67,8 +67,14 @@ def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[
 def _count(result: Decision, channel: str) -> None:
     if result.reason is Reason.METERED:
         funnel.record("metered_read", "", channel)
-    elif not result.granted:
+    elif not result.granted and result.reason is not Reason.COOKIES_REQUIRED:
+        # A client without the cookie first gets a redirect, not a paywall: the page
+        # counts it (record_cookie_wall) only when the teaser is actually shown.
         funnel.record("paywall_shown", result.reason.value, channel)
+
+
+def record_cookie_wall(channel: str = "web") -> None:
+    funnel.record("paywall_shown", Reason.COOKIES_REQUIRED.value, channel)
 
 
 def merge_at_login(anonymous_key: str, account_key: str, now: dt.datetime | None = None):

@@ -16,7 +16,7 @@ from masthead.access import reader as readers
 from masthead.access.decision import Access, Reason, effective_access
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
-from masthead.access.service import decide
+from masthead.access.service import decide, record_cookie_wall
 from masthead.api.auth import api_reader
 from masthead.content import rendering
 from masthead.core import clock
@@ -100,6 +100,7 @@ def article_detail(request, pk: int):
                       rules=rules, channel="api")
     if decision.reason is Reason.COOKIES_REQUIRED:
         readers.issue_cookie(reader, rules, now=now)
+        record_cookie_wall("api")
     parts = rendering.parts_for(facts, rules.teaser_paragraphs, article=article)
     data = _summary(article, rules, _base())
     data["authors"] = [a.name for a in article.authors.all()]

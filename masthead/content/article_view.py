@@ -25,7 +25,7 @@ from masthead.access import reader as readers
 from masthead.access.decision import Access, Reason
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
-from masthead.access.service import decide
+from masthead.access.service import decide, record_cookie_wall
 from masthead.content import rendering
 from masthead.core import clock
 
@@ -110,6 +110,7 @@ def article(request, year, month, day, slug):
             response = _private(HttpResponseRedirect(f"{request.path}?{query.urlencode()}"))
             readers.set_cookie(response, reader)
             return response
+        record_cookie_wall()
 
     parts = rendering.parts_for(facts, rules.teaser_paragraphs)
     if parts is None:
