@@ -48,3 +48,12 @@ def browser():
         return Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
 
     return make
+
+
+def session_store(session_key=None):
+    """A store of the configured engine (db, or cached_db when Redis is set)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)

@@ -6,14 +6,13 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 
 from masthead.accounts import devices
 from masthead.accounts.devices import coarse_location, device_name
 from masthead.accounts.models import Device
 from masthead.core import clock
-from tests.accounts.conftest import CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE, log_in
+from tests.accounts.conftest import CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE, log_in, session_store
 
 EDGE_WINDOWS = CHROME_WINDOWS + " Edg/131.0.0.0"
 CHROME_ANDROID = (
@@ -24,7 +23,6 @@ SAFARI_MAC = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "Version/18.1 Safari/605.1.15"
 )
-
 
 @pytest.mark.parametrize(
     ("user_agent", "name"),
@@ -42,10 +40,8 @@ SAFARI_MAC = (
 def test_device_names_come_from_the_user_agent(user_agent, name):
     assert device_name(user_agent) == name
 
-
 def test_an_app_without_a_telling_user_agent_is_still_called_an_app():
     assert device_name("okhttp/4.12.0", app=True) == "Masthead app"
-
 
 @pytest.mark.parametrize(
     ("ip", "place"),
@@ -63,14 +59,12 @@ def test_an_app_without_a_telling_user_agent_is_still_called_an_app():
 def test_coarse_location_never_shows_the_full_address(ip, place):
     assert coarse_location(ip) == place
 
-
 def test_a_configured_ip_range_names_its_region(settings):
     settings.MASTHEAD_IP_REGIONS = ["49.36.0.0/14=Mumbai", "2405:201::/32=Delhi"]
 
     assert coarse_location("49.37.12.34") == "Mumbai"
     assert coarse_location("2405:201:abcd::9") == "Delhi"
     assert coarse_location("8.8.8.8") == "Network 8.8.8.0/24"
-
 
 @pytest.mark.django_db
 def test_each_login_is_a_device_listed_on_the_account_page(reader, browser):
@@ -88,7 +82,6 @@ def test_each_login_is_a_device_listed_on_the_account_page(reader, browser):
     assert "Chrome on Windows" in page and "Firefox on Linux" in page
     assert page.count("This device") == 1
 
-
 @pytest.mark.django_db
 def test_signing_out_one_device_remotely_ends_its_session(reader, browser):
     laptop, phone = browser(CHROME_WINDOWS), browser(SAFARI_IPHONE)
@@ -101,9 +94,8 @@ def test_signing_out_one_device_remotely_ends_its_session(reader, browser):
     assert response.status_code == 302
     assert phone.get("/accounts/").status_code == 302  # back to the login page
     assert laptop.get("/accounts/").status_code == 200
-    assert SessionStore().exists(phone_device.session_key) is False
+    assert session_store().exists(phone_device.session_key) is False
     assert list(Device.objects.filter(user=reader).values_list("name", flat=True)) == ["Chrome on Windows"]
-
 
 @pytest.mark.django_db
 def test_a_reader_cannot_sign_out_someone_elses_device(reader, browser):
@@ -120,7 +112,6 @@ def test_a_reader_cannot_sign_out_someone_elses_device(reader, browser):
     assert response.status_code == 404
     assert theirs.get("/accounts/").status_code == 200
 
-
 @pytest.mark.django_db
 def test_sign_out_all_other_devices_keeps_this_one(reader, browser):
     here = browser(CHROME_WINDOWS)
@@ -134,7 +125,6 @@ def test_sign_out_all_other_devices_keeps_this_one(reader, browser):
     assert [b.get("/accounts/").status_code for b in others] == [302, 302]
     assert here.get("/accounts/").status_code == 200
     assert Device.objects.filter(user=reader).count() == 1
-
 
 @pytest.mark.django_db
 def test_signing_in_beyond_the_limit_signs_out_the_least_recently_used_and_says_so(reader, browser, settings):
@@ -158,7 +148,6 @@ def test_signing_in_beyond_the_limit_signs_out_the_least_recently_used_and_says_
         "Safari on iPhone",
     ]
 
-
 @pytest.mark.django_db
 def test_a_device_in_use_is_not_the_one_pushed_out(reader, browser, settings):
     settings.MASTHEAD_DEVICE_LIMIT = 2
@@ -178,7 +167,6 @@ def test_a_device_in_use_is_not_the_one_pushed_out(reader, browser, settings):
     assert first.get("/accounts/").status_code == 200
     assert second.get("/accounts/").status_code == 302
 
-
 @pytest.mark.django_db
 def test_last_seen_is_written_at_most_once_per_interval(reader, browser, settings, django_assert_num_queries):
     settings.MASTHEAD_DEVICE_SEEN_INTERVAL = 300
@@ -197,7 +185,6 @@ def test_last_seen_is_written_at_most_once_per_interval(reader, browser, setting
 
     assert Device.objects.get(session_key=key).last_seen == later
 
-
 @pytest.mark.django_db
 def test_logging_out_forgets_the_device(reader, browser):
     b = browser()
@@ -207,13 +194,12 @@ def test_logging_out_forgets_the_device(reader, browser):
 
     assert Device.objects.filter(user=reader).count() == 0
 
-
 @pytest.mark.django_db
 def test_devices_whose_sessions_expired_are_not_listed_or_counted(reader, browser):
     a, b = browser(CHROME_WINDOWS), browser(FIREFOX_LINUX)
     log_in(a, reader.email)
     log_in(b, reader.email)
-    SessionStore(b.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    session_store(b.cookies[settings.SESSION_COOKIE_NAME].value).delete()
 
     assert [d.name for d in devices.live_devices(reader)] == ["Chrome on Windows"]
     assert Device.objects.filter(user=reader).count() == 1

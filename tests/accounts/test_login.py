@@ -6,15 +6,13 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import Client
 
-from tests.accounts.conftest import log_in
+from tests.accounts.conftest import log_in, session_store
 from tests.accounts.factories import PASSWORD, ReaderFactory
 
 pytestmark = pytest.mark.django_db
-
 
 def test_sign_up_sends_a_verification_link_and_verifying_logs_the_reader_in(client):
     response = client.post(
@@ -30,7 +28,6 @@ def test_sign_up_sends_a_verification_link_and_verifying_logs_the_reader_in(clie
     assert confirm.status_code == 302
     assert client.get("/accounts/").status_code == 200
 
-
 def test_sign_up_with_a_known_address_answers_exactly_like_a_new_one(client, reader):
     known = client.post("/accounts/signup/", {"email": reader.email, "password1": PASSWORD, "password2": PASSWORD})
     fresh = Client().post(
@@ -39,13 +36,11 @@ def test_sign_up_with_a_known_address_answers_exactly_like_a_new_one(client, rea
 
     assert (known.status_code, known["Location"]) == (fresh.status_code, fresh["Location"]) == (302, "/accounts/confirm-email/")
 
-
 def test_log_in_returns_to_the_article_named_in_next(client, reader):
     response = log_in(client, reader.email, next_url="/2026/11/30/budget-explained/")
 
     assert response.status_code == 302
     assert response["Location"] == "/2026/11/30/budget-explained/"
-
 
 def test_log_in_refuses_a_next_url_on_another_site(client, reader):
     response = log_in(client, reader.email, next_url="https://evil.example/steal")
@@ -53,16 +48,14 @@ def test_log_in_refuses_a_next_url_on_another_site(client, reader):
     assert response.status_code == 302
     assert response["Location"] == settings.LOGIN_REDIRECT_URL
 
-
 def test_the_paywall_login_link_carries_next_through_the_form(client):
     page = client.get("/accounts/login/?next=/2026/11/30/budget-explained/")
 
     assert page.status_code == 200
     assert b'name="next" value="/2026/11/30/budget-explained/"' in page.content
 
-
 def test_log_in_rotates_the_session_key(client, reader):
-    session = SessionStore()
+    session = session_store()
     session["meter_hint"] = "kept"
     session.save()
     before = session.session_key
@@ -72,9 +65,8 @@ def test_log_in_rotates_the_session_key(client, reader):
 
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
-    assert SessionStore().exists(before) is False
-    assert SessionStore().exists(after) is True
-
+    assert session_store().exists(before) is False
+    assert session_store().exists(after) is True
 
 def test_every_form_needs_its_csrf_token(reader):
     strict = Client(enforce_csrf_checks=True)
@@ -83,14 +75,11 @@ def test_every_form_needs_its_csrf_token(reader):
     assert strict.post("/accounts/password/reset/", {"email": reader.email}).status_code == 403
     assert strict.post("/accounts/login/code/", {"email": reader.email}).status_code == 403
 
-
 def test_login_form_pages_carry_a_csrf_token(client):
     for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/login/code/"]:
         assert b'name="csrfmiddlewaretoken"' in client.get(url).content, url
 
-
 THROTTLED = "Too many failed attempts to log in."
-
 
 def test_failed_logins_for_one_account_are_throttled_from_any_address(reader):
     for n in range(5):
@@ -104,7 +93,6 @@ def test_failed_logins_for_one_account_are_throttled_from_any_address(reader):
     assert THROTTLED in response.content.decode()
     assert sixth.get("/accounts/").status_code == 302
 
-
 def test_failed_logins_from_one_address_are_throttled_across_accounts(db):
     readers = ReaderFactory.create_batch(11)
     attacker = Client(REMOTE_ADDR="198.51.100.7")
@@ -115,7 +103,6 @@ def test_failed_logins_from_one_address_are_throttled_across_accounts(db):
 
     assert THROTTLED in response.content.decode()
     assert THROTTLED not in log_in(Client(REMOTE_ADDR="198.51.100.8"), readers[10].email, "wrong").content.decode()
-
 
 def test_password_resets_are_throttled_per_account_with_a_clear_page(reader):
     for n in range(3):
@@ -128,7 +115,6 @@ def test_password_resets_are_throttled_per_account_with_a_clear_page(reader):
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
 
-
 def test_login_codes_are_throttled_per_account(reader):
     for n in range(3):
         Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post("/accounts/login/code/", {"email": reader.email})
@@ -139,10 +125,8 @@ def test_login_codes_are_throttled_per_account(reader):
     assert "Too many" in response.content.decode()
     assert len(mail.outbox) == 3
 
-
 def _same_response(a, b):
     return (a.status_code, a.get("Location")) == (b.status_code, b.get("Location"))
-
 
 def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client, reader):
     known = client.post("/accounts/password/reset/", {"email": reader.email})
@@ -153,14 +137,12 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client,
     # Both get an e-mail: the unknown one is told no account exists, never the visitor.
     assert sorted(m.to[0] for m in mail.outbox) == ["hamlet@example.com", "nobody@example.com"]
 
-
 def test_code_login_answers_the_same_for_known_and_unknown_addresses(client, reader):
     known = client.post("/accounts/login/code/", {"email": reader.email})
     unknown = Client().post("/accounts/login/code/", {"email": "nobody@example.com"})
 
     assert _same_response(known, unknown)
     assert known["Location"] == "/accounts/login/code/confirm/"
-
 
 def test_logging_in_with_an_emailed_code(client, reader):
     client.post("/accounts/login/code/", {"email": reader.email})
@@ -172,14 +154,12 @@ def test_logging_in_with_an_emailed_code(client, reader):
     assert response.status_code == 302
     assert client.get("/accounts/").status_code == 200
 
-
 def test_wrong_password_message_does_not_say_whether_the_account_exists(reader):
     known = log_in(Client(), reader.email, "wrong-password").content.decode()
     unknown = log_in(Client(), "nobody@example.com", "wrong-password").content.decode()
 
     assert "The email address and/or password you specified are not correct." in known
     assert "The email address and/or password you specified are not correct." in unknown
-
 
 def test_anonymous_page_requests_never_read_the_session_or_the_user(client):
     """allauth's AccountMiddleware and the device middleware leave anonymous readers alone."""
