@@ -139,16 +139,13 @@ def make_subscriber(notes: list[str]):
 
 
 def subscribe(user) -> str | None:
-    """Give `user` an active subscription through billing, if billing has landed."""
+    """Give `user` an active, paid-through subscription row (as a confirmed checkout leaves it).
+
+    Written with the ORM because the benchmark measures reading, not buying; the fields are
+    filled by name so the row matches whatever billing's model holds.
+    """
     try:
-        from masthead.billing import bench_support  # type: ignore[attr-defined]
-    except ImportError:
-        bench_support = None
-    if bench_support is not None and hasattr(bench_support, "make_subscriber"):
-        bench_support.make_subscriber(user)
-        return "billing.bench_support.make_subscriber"
-    try:
-        from masthead.billing.models import Plan, Subscription  # type: ignore[attr-defined]
+        from masthead.billing.models import Plan, Subscription
     except ImportError:
         return None
     from masthead.core import clock
@@ -157,18 +154,13 @@ def subscribe(user) -> str | None:
     if plan is None:
         return None
     now = clock.now()
+    start, end = now - dt.timedelta(days=1), now + dt.timedelta(days=365)
+    wanted = {"user": user, "plan": plan, "state": "active", "status": "active", "gateway": "sandbox",
+              "current_period_start": start, "current_period_end": end, "access_until": end,
+              "created_at": start, "updated_at": start}
     fields = {f.name for f in Subscription._meta.get_fields()}
-    values = {"user": user, "plan": plan, "status": "active"}
-    for name, value in (("current_period_start", now - dt.timedelta(days=1)),
-                        ("current_period_end", now + dt.timedelta(days=365)),
-                        ("period_start", now - dt.timedelta(days=1)),
-                        ("period_end", now + dt.timedelta(days=365)),
-                        ("started_at", now - dt.timedelta(days=1)),
-                        ("gateway", "sandbox")):
-        if name in fields:
-            values[name] = value
-    Subscription.objects.create(**values)
-    return f"an active {plan.name} subscription row"
+    Subscription.objects.create(**{k: v for k, v in wanted.items() if k in fields})
+    return f"an active {plan.name} subscription (ORM row, paid through {end:%Y-%m-%d})"
 
 
 def subscriber_cookie(base: str, user, notes: list[str]) -> str:

@@ -92,10 +92,11 @@ def new_context(request, chromium, live_server):
     opened = []
     request.node._browser_contexts = opened
 
-    def open_context(label: str = "browser", *, javascript: bool = True):
+    def open_context(label: str = "browser", *, javascript: bool = True, user_agent: str | None = None):
+        options = {"user_agent": user_agent} if user_agent else {}
         context = chromium.new_context(
             base_url=live_server.url, java_script_enabled=javascript, locale="en-IN",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": 1280, "height": 900}, **options,
         )
         context.set_default_timeout(15_000)
         opened.append((label, context))
