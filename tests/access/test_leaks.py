@@ -1,0 +1,137 @@
+"""No leaks, proven: a canary sentence planted in the gated part of metered (after the
+limit) and premium articles is absent from everything a non-entitled reader can fetch."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, quote_plus
+
+import pytest
+from django.test import Client
+
+from masthead.content.models import Article
+from tests.content.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "Quixotic marmosets juggle seventeen turquoise abacuses"
+CANARY_WORDS = ["Quixotic", "marmosets", "turquoise", "abacuses"]
+BODY = (
+    "<p>The opening paragraph anyone may read.</p>"
+    f"<p>{CANARY} behind the paywall.</p>"
+    "<!-- an editor's note --><blockquote>More gated words: marmoset testimony.</blockquote>"
+)
+
+
+@pytest.fixture
+def gated(publication):
+    """A premium story and a metered one the reader can no longer open; the reader's client."""
+    section = SectionFactory(name="Canary Desk", slug="canary-desk")
+    tag = TagFactory(name="Canaries", slug="canaries")
+    author = AuthorFactory(name="Cora Canary", slug="cora-canary")
+    premium = ArticleFactory(body=BODY, access=Article.Access.PREMIUM, section=section, tags=[tag], authors=[author])
+    metered = ArticleFactory(body=BODY, section=section, tags=[tag], authors=[author])
+    client = Client()
+    for _ in range(5):
+        client.get(ArticleFactory(section=section).get_absolute_url(), follow=True)
+    return client, premium, metered, section, tag, author
+
+
+def assert_no_canary(response, what, echo: str = ""):
+    """The canary and its words appear nowhere (except `echo`: the reader's own query)."""
+    text = response.content.decode("utf-8", "replace")
+    if echo:
+        # The reader's own words come back in the search box, the title, pagination and
+        # the login link's next=; those are not the article's text.
+        text = re.sub(r"next=[^\"&]*", "", text)
+        for form in (echo, quote_plus(echo), quote(echo)):
+            text = re.sub(re.escape(form), "", text, flags=re.I)
+    headers = "\n".join(f"{k}: {v}" for k, v in response.items())
+    for needle in [CANARY, *CANARY_WORDS, "marmoset testimony"]:
+        assert needle.lower() not in text.lower(), f"{what} leaks {needle!r}"
+        assert needle.lower() not in headers.lower(), f"{what} headers leak {needle!r}"
+
+
+def test_the_page_of_a_gated_story_holds_no_gated_text_anywhere(gated):
+    client, premium, metered, *_ = gated
+    for article in (premium, metered):
+        response = client.get(article.get_absolute_url(), follow=True)
+        page = response.content.decode()
+
+        assert response.status_code == 200
+        assert "The opening paragraph anyone may read." in page
+        assert_no_canary(response, article.get_absolute_url())
+        # Belt and braces: nothing hidden, no data attributes or noscript carrying text.
+        assert "<noscript" not in page
+        assert not re.search(r'data-[a-z-]+="[^"]{40,}"', page)
+        assert " hidden" not in page and "display:none" not in page.replace(" ", "")
+
+
+def test_json_ld_and_social_meta_hold_no_gated_text(gated):
+    client, premium, metered, *_ = gated
+    for article in (premium, metered):
+        page = client.get(article.get_absolute_url(), follow=True).content.decode()
+        head = page.split("</head>")[0]
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
+        metas = re.findall(r"<meta[^>]+>", page)
+
+        assert scripts and metas
+        for chunk in [head, *scripts, *metas]:
+            assert CANARY not in chunk
+            assert "marmosets" not in chunk
+
+
+def test_a_cookieless_client_gets_no_gated_text(gated):
+    _, premium, metered, *_ = gated
+    for article in (premium, metered):
+        first = Client().get(article.get_absolute_url())
+        assert_no_canary(first, "cookie check redirect")
+        if first.status_code == 302:
+            assert_no_canary(Client().get(first["Location"]), "cookieless return")
+
+
+def test_the_print_view_holds_no_gated_text(gated):
+    client, premium, metered, *_ = gated
+    for article in (premium, metered):
+        assert_no_canary(client.get(article.get_absolute_url() + "?print=1", follow=True), "print view")
+
+
+def test_the_api_holds_no_gated_text(gated):
+    client, premium, metered, *_ = gated
+    assert_no_canary(client.get("/api/articles/"), "API list")
+    assert_no_canary(Client().get("/api/articles/"), "API list (new client)")
+    for article in (premium, metered):
+        assert_no_canary(client.get(f"/api/articles/{article.pk}/"), "API detail")
+        assert_no_canary(Client().get(f"/api/articles/{article.pk}/"), "API detail (new client)")
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/rss/", "/atom/", "/section/canary-desk/", "/section/canary-desk/rss/", "/section/canary-desk/atom/",
+    "/tag/canaries/", "/author/cora-canary/", "/archive/", "/sitemap.xml", "/sitemap-news.xml",
+])
+def test_listings_feeds_and_sitemaps_hold_no_gated_text(gated, url):
+    client, *_ = gated
+    response = client.get(url, follow=True)
+
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    assert_no_canary(response, url)
+    assert_no_canary(Client().get(url, follow=True), url + " (new client)")
+
+
+def test_every_sitemap_section_holds_no_gated_text(gated):
+    client, *_ = gated
+    index = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", index)
+
+    assert locations
+    for path in locations:
+        assert_no_canary(client.get(path), path)
+
+
+def test_search_results_hold_no_gated_text(gated):
+    client, *_ = gated
+    for query in [CANARY, *CANARY_WORDS, "marmoset testimony"]:
+        response = client.get("/search/", {"q": query})
+
+        assert response.status_code == 200
+        assert_no_canary(response, f"/search/?q={query}", echo=query)
