@@ -197,7 +197,8 @@ def confirm_payment(gateway_name: str, payment: Payment, *, for_period_end: dt.d
                          "invoice_number": invoice.number if invoice else ""})
         else:
             key = f"failure:{gateway_name}:{payment.payment_ref}"
-            entry = _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=payment.amount, currency=payment.currency,
+            entry = _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=payment.amount or plan.price,
+                            currency=payment.currency or plan.currency,
                             plan=plan, payment_ref=payment.payment_ref, reason=payment.failure_reason, now=now)
             if entry is None:
                 return sub
@@ -329,7 +330,13 @@ def apply_gateway_event(gateway_name: str, event: GatewayEvent) -> None:
         )
         return
     with transaction.atomic():
-        sub = _find_locked(event.subscription_ref, event.gateway_ref)
+        if event.kind is EventKind.REFUNDED and not (event.subscription_ref or event.gateway_ref):
+            charge = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CHARGE, gateway_payment_ref=event.payment_ref).first()
+            if charge is None:
+                raise Subscription.DoesNotExist(f"No charge {event.payment_ref} to refund.")
+            sub = _locked(pk=charge.subscription_id)
+        else:
+            sub = _find_locked(event.subscription_ref, event.gateway_ref)
         if event.kind is EventKind.SUBSCRIPTION_AUTHORISED:
             extra = _remember_gateway(sub, Payment(sub.reference, True, "", 0, "", gateway_ref=event.gateway_ref,
                                                    payment_method=event.payment_method,

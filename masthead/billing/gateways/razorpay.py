@@ -1,0 +1,207 @@
+"""Razorpay, through the official `razorpay` SDK: Plans and Subscriptions.
+
+Razorpay renews subscriptions itself (UPI Autopay or a card/e-mandate set up when
+the reader authenticates the subscription) and tells Masthead by webhook:
+subscription.authenticated, .activated, .charged (with the payment), .pending (a
+renewal failed and Razorpay retries), .halted (retries exhausted), .cancelled,
+.completed; refund.processed. Webhooks are verified with X-Razorpay-Signature
+(hex HMAC-SHA256 of the raw body with the webhook secret) and deduplicated by
+x-razorpay-event-id. The reader's return from Checkout carries razorpay_payment_id,
+razorpay_subscription_id and razorpay_signature (HMAC of "payment_id|subscription_id"
+with the key secret), checked with verify_subscription_payment_signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import razorpay
+from django.conf import settings
+
+from masthead.billing.gateways.base import (
+    CheckoutRequest,
+    CheckoutStart,
+    EventKind,
+    GatewayError,
+    GatewayEvent,
+    InvalidSignature,
+    Payment,
+    Refund,
+    RenewalCharge,
+)
+
+METHOD_LABELS = {"upi": "UPI Autopay", "card": "Card mandate", "emandate": "Bank e-mandate", "nach": "NACH mandate"}
+ENDED = {"subscription.halted", "subscription.cancelled", "subscription.completed"}
+AUTHORISED = {"subscription.authenticated", "subscription.activated"}
+
+
+def _when(seconds: int | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc) if seconds else None
+
+
+def _label(payment: dict | None, subscription: dict | None = None) -> str:
+    method = (payment or {}).get("method") or (subscription or {}).get("payment_method") or ""
+    label = METHOD_LABELS.get(method, method.upper())
+    card = (payment or {}).get("card") or {}
+    if method == "card" and card.get("last4"):
+        label = f"{card.get('network', 'Card')} ending {card['last4']} (mandate)"
+    if method == "upi" and (payment or {}).get("vpa"):
+        label = f"UPI Autopay ({payment['vpa']})"
+    return label
+
+
+class RazorpayGateway:
+    name = "razorpay"
+    renews_itself = True
+
+    def __init__(self, client: razorpay.Client | None = None) -> None:
+        self.client = client or razorpay.Client(
+            auth=(settings.MASTHEAD_RAZORPAY_KEY_ID, settings.MASTHEAD_RAZORPAY_KEY_SECRET),
+            base_url=settings.MASTHEAD_RAZORPAY_API_BASE,
+        )
+        self.webhook_secret = settings.MASTHEAD_RAZORPAY_WEBHOOK_SECRET
+
+    def _call(self, function, *args):
+        try:
+            return function(*args)
+        except (razorpay.errors.BadRequestError, razorpay.errors.ServerError, razorpay.errors.GatewayError) as exc:
+            raise GatewayError(f"Razorpay: {exc}") from exc
+
+    def _ensure_plan(self, request: CheckoutRequest) -> str:
+        if request.gateway_plan_ref:
+            return request.gateway_plan_ref
+        months = request.term_months
+        period, interval = ("yearly", months // 12) if months % 12 == 0 else ("monthly", months)
+        plan = self._call(self.client.plan.create, {
+            "period": period, "interval": interval,
+            "item": {"name": request.plan_name, "amount": request.amount, "currency": request.currency,
+                     "description": f"{request.plan_name}, renews every {months} months"},
+            "notes": {"masthead_plan": request.plan_code},
+        })
+        return plan["id"]
+
+    def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
+        plan_id = self._ensure_plan(request)
+        subscription = self._call(self.client.subscription.create, {
+            "plan_id": plan_id,
+            "total_count": max(1, 120 // request.term_months),  # ten years of renewals at most
+            "quantity": 1,
+            "customer_notify": 1,
+            "notes": {"masthead_ref": request.subscription_ref, "callback_url": request.return_url},
+        })
+        return CheckoutStart(redirect_url=subscription["short_url"], gateway_ref=subscription["id"],
+                             gateway_plan_ref=plan_id)
+
+    def confirm(self, params: dict) -> Payment:
+        try:
+            self.client.utility.verify_subscription_payment_signature({
+                "razorpay_subscription_id": params["razorpay_subscription_id"],
+                "razorpay_payment_id": params["razorpay_payment_id"],
+                "razorpay_signature": params["razorpay_signature"],
+            })
+        except (KeyError, razorpay.errors.SignatureVerificationError) as exc:
+            raise InvalidSignature("The Razorpay payment signature is not valid.") from exc
+        payment = self._call(self.client.payment.fetch, params["razorpay_payment_id"])
+        subscription = self._call(self.client.subscription.fetch, params["razorpay_subscription_id"])
+        return self._payment(payment, subscription)
+
+    def _payment(self, payment: dict, subscription: dict) -> Payment:
+        succeeded = payment.get("status") in ("captured", "authorized")
+        return Payment(
+            subscription_ref=(subscription.get("notes") or {}).get("masthead_ref", ""),
+            succeeded=succeeded, payment_ref=payment["id"], amount=payment["amount"], currency=payment["currency"],
+            gateway_ref=subscription["id"], payment_method=payment.get("token_id") or "",
+            payment_method_label=_label(payment, subscription),
+            period_start=_when(subscription.get("current_start")), period_end=_when(subscription.get("current_end")),
+            failure_reason="" if succeeded else payment.get("error_description") or "The payment failed.",
+        )
+
+    def charge_renewal(self, charge: RenewalCharge) -> Payment:
+        raise GatewayError("Razorpay charges subscription renewals itself; reconcile them instead.")
+
+    def reconcile(self, gateway_ref: str) -> list[GatewayEvent]:
+        """Translate the subscription's current status into the event a webhook would bring."""
+        subscription = self._call(self.client.subscription.fetch, gateway_ref)
+        status = subscription["status"]
+        event_type = {"halted": "subscription.halted", "cancelled": "subscription.cancelled",
+                      "completed": "subscription.completed"}.get(status)
+        if event_type is None:
+            return []
+        return [self._subscription_event(f"reconcile:{gateway_ref}:{status}", event_type, subscription, None,
+                                         _when(subscription.get("ended_at")))]
+
+    def cancel(self, gateway_ref: str, *, at_period_end: bool = True) -> None:
+        self._call(self.client.subscription.cancel, gateway_ref, {"cancel_at_cycle_end": 1 if at_period_end else 0})
+
+    def resume(self, gateway_ref: str) -> None:
+        # A Razorpay subscription cancelled at cycle end cannot be un-cancelled through the
+        # API: the reader subscribes again instead.
+        raise GatewayError("Razorpay cannot resume a cancelled subscription; please subscribe again.")
+
+    def refund(self, payment_ref: str, amount: int, currency: str, idempotency_key: str) -> Refund:
+        receipt = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+        refund = self._call(self.client.payment.refund, payment_ref,
+                            {"amount": amount, "receipt": receipt, "notes": {"masthead_key": idempotency_key[:250]}})
+        return Refund(refund_ref=refund["id"], payment_ref=refund["payment_id"], amount=refund["amount"],
+                      currency=refund["currency"])
+
+    # --- webhooks -------------------------------------------------------------------------
+    def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
+        lower = {k.lower(): v for k, v in headers.items()}
+        signature = lower.get("x-razorpay-signature", "")
+        if not signature or not self.webhook_secret:
+            raise InvalidSignature("No X-Razorpay-Signature header.")
+        try:
+            self.client.utility.verify_webhook_signature(body.decode("utf-8"), signature, self.webhook_secret)
+        except (razorpay.errors.SignatureVerificationError, UnicodeDecodeError) as exc:
+            raise InvalidSignature("The X-Razorpay-Signature does not match the body.") from exc
+        import json
+
+        event = json.loads(body)
+        event_id = lower.get("x-razorpay-event-id") or "body:" + hashlib.sha256(body).hexdigest()
+        kind = event.get("event", "")
+        payload = event.get("payload", {})
+        subscription = (payload.get("subscription") or {}).get("entity")
+        payment = (payload.get("payment") or {}).get("entity")
+        occurred = _when(event.get("created_at"))
+        if kind == "subscription.charged" and subscription and payment:
+            p = self._payment(payment, subscription)
+            return [GatewayEvent(
+                event_id=event_id, kind=EventKind.PAYMENT_SUCCEEDED, raw_type=kind,
+                subscription_ref=p.subscription_ref, gateway_ref=p.gateway_ref, payment_ref=p.payment_ref,
+                amount=p.amount, currency=p.currency, payment_method=p.payment_method,
+                payment_method_label=p.payment_method_label, period_start=p.period_start, period_end=p.period_end,
+                occurred_at=occurred,
+            )]
+        if kind == "subscription.pending" and subscription:
+            return [self._subscription_event(event_id, kind, subscription, payment, occurred)]
+        if (kind in ENDED or kind in AUTHORISED) and subscription:
+            return [self._subscription_event(event_id, kind, subscription, payment, occurred)]
+        if kind == "refund.processed":
+            refund = payload["refund"]["entity"]
+            notes = (payment or {}).get("notes") or {}
+            return [GatewayEvent(
+                event_id=event_id, kind=EventKind.REFUNDED, raw_type=kind, payment_ref=refund["payment_id"],
+                refund_ref=refund["id"], amount=refund["amount"], currency=refund["currency"], occurred_at=occurred,
+                subscription_ref=notes.get("masthead_ref", "") if isinstance(notes, dict) else "",
+                gateway_ref=(payment or {}).get("subscription_id", "") or "",
+            )]
+        return []  # an event Masthead does not act on (kept in the inbox all the same)
+
+    def _subscription_event(self, event_id, kind, subscription, payment, occurred) -> GatewayEvent:
+        ref = (subscription.get("notes") or {}).get("masthead_ref", "")
+        common = dict(event_id=event_id, raw_type=kind, subscription_ref=ref, gateway_ref=subscription["id"],
+                      occurred_at=_when(subscription.get("ended_at")) if kind in ENDED else occurred)
+        if kind == "subscription.pending":
+            return GatewayEvent(kind=EventKind.PAYMENT_FAILED, payment_ref=(payment or {}).get("id") or event_id,
+                                amount=(payment or {}).get("amount", 0), currency=(payment or {}).get("currency", ""),
+                                for_period_end=_when(subscription.get("current_end")),
+                                failure_reason=(payment or {}).get("error_description") or "Razorpay could not renew",
+                                **common)
+        if kind in ENDED:
+            if common["occurred_at"] is None:
+                common["occurred_at"] = occurred
+            return GatewayEvent(kind=EventKind.SUBSCRIPTION_ENDED, **common)
+        return GatewayEvent(kind=EventKind.SUBSCRIPTION_AUTHORISED, payment_method=subscription.get("payment_method") or "",
+                            payment_method_label=_label(payment, subscription), **common)

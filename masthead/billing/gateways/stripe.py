@@ -1,0 +1,205 @@
+"""Stripe, through the official `stripe` SDK: Checkout Sessions in subscription mode.
+
+Stripe renews the subscription itself and reports by webhook: checkout.session.completed,
+invoice.paid (each period's payment, with the period on its line), invoice.payment_failed,
+customer.subscription.updated (cancel_at_period_end), customer.subscription.deleted and
+charge.refunded. Webhooks are verified with stripe.Webhook.construct_event (the
+Stripe-Signature header's HMAC and its timestamp tolerance). The reader's return
+carries only the session id; Masthead fetches the session from Stripe's API with its
+secret key, so the browser's word is never taken.
+
+Each period's payment is identified by its invoice id, the same from the return and
+from invoice.paid, so the two never record one payment twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import stripe
+from django.conf import settings
+
+from masthead.billing.gateways.base import (
+    CheckoutRequest,
+    CheckoutStart,
+    EventKind,
+    GatewayError,
+    GatewayEvent,
+    InvalidSignature,
+    Payment,
+    Refund,
+    RenewalCharge,
+)
+
+
+def _when(seconds) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc) if seconds else None
+
+
+def _plain(obj) -> dict:
+    if obj is None:
+        return {}
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _invoice_subscription(invoice: dict) -> tuple[str, str]:
+    """(subscription id, Masthead reference) from an invoice, on old and new API versions."""
+    details = ((invoice.get("parent") or {}).get("subscription_details")) or invoice.get("subscription_details") or {}
+    sub_id = details.get("subscription") or invoice.get("subscription") or ""
+    if isinstance(sub_id, dict):
+        sub_id = sub_id.get("id", "")
+    return sub_id, (details.get("metadata") or {}).get("masthead_ref", "")
+
+
+def _line_period(invoice: dict) -> tuple[dt.datetime | None, dt.datetime | None]:
+    lines = (invoice.get("lines") or {}).get("data") or []
+    period = lines[0].get("period", {}) if lines else {}
+    return _when(period.get("start")), _when(period.get("end"))
+
+
+class StripeGateway:
+    name = "stripe"
+    renews_itself = True
+
+    def __init__(self, client: stripe.StripeClient | None = None) -> None:
+        self.client = client or stripe.StripeClient(
+            settings.MASTHEAD_STRIPE_SECRET_KEY or "sk_test_unset",
+            base_addresses={"api": settings.MASTHEAD_STRIPE_API_BASE},
+            max_network_retries=2,
+        )
+        self.webhook_secret = settings.MASTHEAD_STRIPE_WEBHOOK_SECRET
+        self.tolerance = settings.MASTHEAD_STRIPE_WEBHOOK_TOLERANCE
+
+    def _call(self, function, *args, **kwargs):
+        try:
+            return _plain(function(*args, **kwargs))
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
+
+    def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
+        session = self._call(self.client.v1.checkout.sessions.create, {
+            "mode": "subscription",
+            "client_reference_id": request.subscription_ref,
+            "customer_email": request.customer_email or None,
+            "line_items": [{
+                "quantity": 1,
+                "price_data": {
+                    "currency": request.currency.lower(),
+                    "unit_amount": request.amount,
+                    "recurring": {"interval": "month", "interval_count": request.term_months},
+                    "product_data": {"name": request.plan_name},
+                },
+            }],
+            "subscription_data": {"metadata": {"masthead_ref": request.subscription_ref}},
+            "metadata": {"masthead_ref": request.subscription_ref},
+            "success_url": request.return_url + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": request.cancel_url,
+        }, {"idempotency_key": f"checkout:{request.subscription_ref}"})
+        return CheckoutStart(redirect_url=session["url"], gateway_ref=session["id"])
+
+    def confirm(self, params: dict) -> Payment:
+        session_id = params.get("session_id", "")
+        if not session_id.startswith("cs_"):
+            raise InvalidSignature("No Stripe Checkout Session in the return.")
+        session = self._call(self.client.v1.checkout.sessions.retrieve, session_id,
+                             {"expand": ["subscription", "invoice"]})
+        invoice = session.get("invoice") or {}
+        subscription = session.get("subscription") or {}
+        paid = session.get("status") == "complete" and session.get("payment_status") == "paid"
+        start, end = _line_period(invoice) if isinstance(invoice, dict) else (None, None)
+        return Payment(
+            subscription_ref=session.get("client_reference_id") or "",
+            succeeded=paid,
+            payment_ref=invoice.get("id", "") if isinstance(invoice, dict) else str(invoice),
+            amount=session.get("amount_total") or 0,
+            currency=(session.get("currency") or "").upper(),
+            gateway_ref=subscription.get("id", "") if isinstance(subscription, dict) else str(subscription),
+            payment_method_label="Card (Stripe)",
+            period_start=start, period_end=end,
+            failure_reason="" if paid else "The payment was not completed.",
+        )
+
+    def charge_renewal(self, charge: RenewalCharge) -> Payment:
+        raise GatewayError("Stripe charges subscription renewals itself; reconcile them instead.")
+
+    def reconcile(self, gateway_ref: str) -> list[GatewayEvent]:
+        if not gateway_ref.startswith("sub_"):
+            return []
+        subscription = self._call(self.client.v1.subscriptions.retrieve, gateway_ref)
+        if subscription.get("status") in ("canceled", "incomplete_expired"):
+            return [GatewayEvent(event_id=f"reconcile:{gateway_ref}:ended", kind=EventKind.SUBSCRIPTION_ENDED,
+                                 raw_type="customer.subscription.deleted", gateway_ref=gateway_ref,
+                                 subscription_ref=(subscription.get("metadata") or {}).get("masthead_ref", ""),
+                                 occurred_at=_when(subscription.get("ended_at")))]
+        return []
+
+    def cancel(self, gateway_ref: str, *, at_period_end: bool = True) -> None:
+        if not gateway_ref.startswith("sub_"):
+            return
+        if at_period_end:
+            self._call(self.client.v1.subscriptions.update, gateway_ref, {"cancel_at_period_end": True})
+        else:
+            self._call(self.client.v1.subscriptions.cancel, gateway_ref)
+
+    def resume(self, gateway_ref: str) -> None:
+        if gateway_ref.startswith("sub_"):
+            self._call(self.client.v1.subscriptions.update, gateway_ref, {"cancel_at_period_end": False})
+
+    def refund(self, payment_ref: str, amount: int, currency: str, idempotency_key: str) -> Refund:
+        target = payment_ref
+        if payment_ref.startswith("in_"):
+            invoice = self._call(self.client.v1.invoices.retrieve, payment_ref)
+            target = invoice.get("payment_intent") or ""
+            if not target:
+                raise GatewayError("Stripe: this invoice has no payment to refund.")
+        key = "charge" if target.startswith("ch_") else "payment_intent"
+        refund = self._call(self.client.v1.refunds.create, {key: target, "amount": amount},
+                            {"idempotency_key": idempotency_key[:255]})
+        return Refund(refund_ref=refund["id"], payment_ref=payment_ref, amount=refund["amount"],
+                      currency=refund["currency"].upper())
+
+    def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
+        signature = {k.lower(): v for k, v in headers.items()}.get("stripe-signature")
+        if not signature or not self.webhook_secret:
+            raise InvalidSignature("No Stripe-Signature header.")
+        try:
+            event = stripe.Webhook.construct_event(body.decode("utf-8"), signature, self.webhook_secret,
+                                                   tolerance=self.tolerance)
+        except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidSignature(f"Stripe-Signature rejected: {exc}") from exc
+        event = _plain(event)
+        kind, obj, event_id = event["type"], event["data"]["object"], event["id"]
+        occurred = _when(event.get("created"))
+        common = {"event_id": event_id, "raw_type": kind, "occurred_at": occurred}
+        if kind == "checkout.session.completed":
+            return [GatewayEvent(kind=EventKind.SUBSCRIPTION_AUTHORISED, subscription_ref=obj.get("client_reference_id") or "",
+                                 gateway_ref=obj.get("subscription") or "", payment_method_label="Card (Stripe)", **common)]
+        if kind in ("invoice.paid", "invoice.payment_failed"):
+            sub_id, ref = _invoice_subscription(obj)
+            start, end = _line_period(obj)
+            if kind == "invoice.paid":
+                return [GatewayEvent(kind=EventKind.PAYMENT_SUCCEEDED, subscription_ref=ref, gateway_ref=sub_id,
+                                     payment_ref=obj["id"], amount=obj.get("amount_paid", 0),
+                                     currency=(obj.get("currency") or "").upper(), period_start=start, period_end=end,
+                                     payment_method_label="Card (Stripe)", **common)]
+            return [GatewayEvent(kind=EventKind.PAYMENT_FAILED, subscription_ref=ref, gateway_ref=sub_id,
+                                 payment_ref=f"{obj['id']}:attempt{obj.get('attempt_count', 1)}",
+                                 amount=obj.get("amount_due", 0), currency=(obj.get("currency") or "").upper(),
+                                 for_period_end=start, failure_reason="Stripe could not take the renewal payment.",
+                                 **common)]
+        if kind == "customer.subscription.updated" and obj.get("cancel_at_period_end"):
+            return [GatewayEvent(kind=EventKind.CANCEL_SCHEDULED, gateway_ref=obj["id"],
+                                 subscription_ref=(obj.get("metadata") or {}).get("masthead_ref", ""), **common)]
+        if kind == "customer.subscription.deleted":
+            return [GatewayEvent(kind=EventKind.SUBSCRIPTION_ENDED, gateway_ref=obj["id"],
+                                 subscription_ref=(obj.get("metadata") or {}).get("masthead_ref", ""),
+                                 event_id=event_id, raw_type=kind,
+                                 occurred_at=_when(obj.get("ended_at")) or occurred)]
+        if kind == "charge.refunded":
+            refunds = (obj.get("refunds") or {}).get("data") or []
+            latest = refunds[0] if refunds else {}
+            return [GatewayEvent(kind=EventKind.REFUNDED, payment_ref=obj.get("invoice") or obj["id"],
+                                 refund_ref=latest.get("id", ""), amount=latest.get("amount", obj.get("amount_refunded", 0)),
+                                 currency=(obj.get("currency") or "").upper(),
+                                 subscription_ref=(obj.get("metadata") or {}).get("masthead_ref", ""), **common)]
+        return []
