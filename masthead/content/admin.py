@@ -135,7 +135,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Publish now", permissions=["change"])
     def publish_now(self, request, queryset):
         count = 0
-        for article in queryset.only("pk", "status", "published_at"):
+        for article in queryset.select_related(None).only("pk", "status", "published_at"):
             actions.publish_article(article, by=request.user)
             count += 1
         self.message_user(request, f"Published {count} stor{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
@@ -143,7 +143,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Withdraw", permissions=["change"])
     def withdraw(self, request, queryset):
         count = 0
-        for article in queryset.only("pk", "status"):
+        for article in queryset.select_related(None).only("pk", "status"):
             actions.withdraw_article(article, by=request.user)
             count += 1
         self.message_user(request, f"Withdrew {count} stor{'y' if count == 1 else 'ies'}.", messages.SUCCESS)

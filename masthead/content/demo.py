@@ -212,7 +212,8 @@ def _articles(rng, writer, sections, tags, authors, sources, progress) -> int:
             published_at=moment,
             updated_at=moment + dt.timedelta(hours=rng.randint(1, 6)) if rng.random() < 0.1 else None,
             access=access,
-            is_top_story=status == Article.Status.PUBLISHED and index < 40 and not is_wire and rng.random() < 0.3,
+            # Every fourth of the newest stories leads the front page, so it always has some.
+            is_top_story=status == Article.Status.PUBLISHED and index < 48 and index % 4 == 0 and not is_wire,
             is_editors_pick=not is_wire and (rng.random() < (0.15 if recent else 0.03)),
             origin=Article.Origin.WIRE if is_wire else Article.Origin.STAFF,
             source=rng.choice(sources) if is_wire else None,

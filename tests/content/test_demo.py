@@ -1,0 +1,109 @@
+"""The demo seed: the counts the brief promises, original text, and idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.db.models import Count, Min
+
+from masthead.content.demo import seed_content
+from masthead.content.models import Article, Author, Publication, Section, Source, Tag
+from masthead.core import clock
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 1, 8, 30, tzinfo=dt.timezone.utc)  # 14:00 in Kolkata
+
+
+@pytest.fixture
+def seeded():
+    lines: list[str] = []
+    with clock.travel(NOW, frozen=True):
+        started = time.monotonic()
+        seed_content(progress=lines.append)
+        elapsed = time.monotonic() - started
+    return lines, elapsed
+
+
+def test_demo_seed_meets_the_counts(seeded):
+    lines, elapsed = seeded
+    publication = Publication.objects.get()
+    counts = dict(Article.objects.values_list("access").annotate(n=Count("id")))
+
+    assert publication.name == "The Demo Ledger"
+    assert "fictional" in publication.legal_name and "placeholder" in publication.address
+    assert Section.objects.count() == 10
+    assert Section.objects.get(slug="markets-analysis").is_premium
+    assert Author.objects.count() == 20 and not Author.objects.filter(bio="").exists()
+    assert Tag.objects.count() == 42
+    assert sorted(Source.objects.values_list("disclaimer", flat=True)) == [
+        "Disclaimer: No The Demo Ledger journalist was involved in creation of this content",
+    ] * 2
+    assert Article.objects.count() == 442
+    assert counts["metered"] > counts["free"] > 0 and counts["metered"] > counts["premium"] > 0
+    assert counts["metered"] > Article.objects.count() / 2
+    assert Article.objects.filter(origin="wire", source__isnull=False).count() > 20
+    assert Article.objects.filter(is_editors_pick=True).count() > 10
+    assert Article.objects.filter(is_top_story=True).count() >= 7
+    assert elapsed < 15
+    assert lines[-1].startswith("Content: 442 new stories, 442 in all")
+
+
+def test_demo_stories_span_1997_to_today_and_crowd_recent_weeks(seeded):
+    zone = Publication.objects.get().zone
+    live = Article.objects.live(NOW)
+    oldest = live.aggregate(Min("published_at"))["published_at__min"]
+    years = {d.year for d in live.datetimes("published_at", "year", tzinfo=zone)}
+    today = NOW.astimezone(zone).date()
+
+    def on(day):
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+        return live.filter(published_at__gte=start, published_at__lt=start + dt.timedelta(days=1)).count()
+
+    assert oldest.astimezone(zone).year == 1997
+    assert years == set(range(1997, 2027))
+    assert live.filter(published_at__gte=NOW - dt.timedelta(days=30)).count() >= 150
+    assert on(today) >= 2 and on(today - dt.timedelta(days=1)) >= 3
+
+
+def test_two_stories_are_scheduled_for_later_today(seeded):
+    zone = Publication.objects.get().zone
+    scheduled = list(Article.objects.filter(status=Article.Status.SCHEDULED).order_by("published_at"))
+
+    assert len(scheduled) == 2
+    for article in scheduled:
+        assert article.published_at > NOW
+        assert article.published_at.astimezone(zone).date() == NOW.astimezone(zone).date()
+
+
+def test_demo_bodies_have_paragraphs_and_subheads(seeded):
+    for body in Article.objects.values_list("body", flat=True)[:50]:
+        assert 6 <= body.count("<p>") <= 12
+        assert 2 <= body.count("<h2>") <= 3
+
+
+def test_running_the_seed_again_creates_nothing(seeded):
+    before = {m.__name__: m.objects.count() for m in (Publication, Section, Author, Tag, Source, Article)}
+    authorships = Article.authors.through.objects.count()
+    lines: list[str] = []
+
+    with clock.travel(NOW + dt.timedelta(days=3)):
+        seed_content(progress=lines.append)
+
+    after = {m.__name__: m.objects.count() for m in (Publication, Section, Author, Tag, Source, Article)}
+    assert after == before
+    assert Article.authors.through.objects.count() == authorships
+    assert lines[-1].startswith("Content: 0 new stories, 442 in all")
+
+
+def test_the_demo_home_page_renders(client, seeded):
+    with clock.travel(NOW, frozen=True):
+        response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The Demo Ledger" in html
+    assert html.count('class="card') >= 30
+    assert ">Markets Analysis</a>" in html
