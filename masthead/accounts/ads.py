@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from masthead.accounts.caching import lifetime
+
 SLOTS_KEY = "accounts:ad-slots:v1"
-SLOTS_TTL = 300
 
 
 @dataclass(frozen=True)
@@ -31,5 +32,5 @@ def slots() -> dict[str, Slot]:
         found = {
             s.name: Slot(s.name, s.markup, s.width, s.height) for s in AdSlot.objects.filter(is_active=True)
         }
-        cache.set(SLOTS_KEY, found, SLOTS_TTL)
+        cache.set(SLOTS_KEY, found, lifetime(shared=300, local=30))
     return found

@@ -16,10 +16,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from masthead.access.entitlements import Benefit
+from masthead.accounts.caching import lifetime
 from masthead.core.db import is_unique_violation, vendor
 
 DIRECTORY_KEY = "accounts:organisations:v1"
-DIRECTORY_TTL = 300
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def directory() -> Directory:
     found = cache.get(DIRECTORY_KEY)
     if found is None:
         found = _load_directory()
-        cache.set(DIRECTORY_KEY, found, DIRECTORY_TTL)
+        cache.set(DIRECTORY_KEY, found, lifetime(shared=300, local=5))
     return found
 
 

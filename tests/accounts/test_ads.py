@@ -106,3 +106,15 @@ def test_seed_ads_is_idempotent():
     assert seed_ads(progress=lambda _: None) == 0
     assert sorted(AdSlot.objects.values_list("name", flat=True)) == ["article", "footer", "sidebar", "top"]
     assert "http" not in "".join(AdSlot.objects.values_list("markup", flat=True))
+
+
+def test_seed_accounts_tops_up_without_duplicating():
+    from masthead.accounts.demo import DEMO_PARTNER, seed_accounts
+    from masthead.accounts.models import Organisation, PartnerCode
+
+    seed_accounts(progress=lambda _: None)
+    seed_accounts(progress=lambda _: None)
+
+    assert Organisation.objects.filter(name="Demo University").count() == 1
+    assert PartnerCode.objects.filter(partner=DEMO_PARTNER).count() == 60
+    assert AdSlot.objects.count() == 4
