@@ -7,6 +7,7 @@ or from code behaves the same way (locks, cache purge on commit).
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -19,6 +20,8 @@ from masthead.core import clock
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     list_display = ("name", "time_zone", "currency", "locale")
+    # A bare host typed by an editor means https (the Django 6 default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "tagline", "logo_text", "public_url", "contact_email")}),
         ("Locale", {"fields": ("time_zone", "currency", "locale")}),

@@ -36,13 +36,17 @@ DEFAULT_TTL = dt.timedelta(minutes=5)
 _NOTHING_SCHEDULED = "none"
 
 
+# The last token this process read from the version file, by path, with the file's stat.
+_last_read: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+
 def _cache_is_shared() -> bool:
     backend = settings.CACHES["default"]["BACKEND"]
     return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
 def _version_file() -> Path:
-    return Path(settings.DATA_DIR) / "content-version"
+    return settings.DATA_DIR / "content-version"
 
 
 def version() -> str:
@@ -53,10 +57,23 @@ def version() -> str:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
             token = cache.get(VERSION_KEY)
         return token
+    path = _version_file()
     try:
-        return _version_file().read_text() or "0"
+        stat = os.stat(path)
     except FileNotFoundError:
         return "0"
+    # Every bump renames a new file into place, so (inode, mtime, size) changes with the
+    # token; a stat is much cheaper than reading the file on every request.
+    signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _last_read.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    try:
+        token = path.read_text() or "0"
+    except FileNotFoundError:
+        return "0"
+    _last_read[path] = (signature, token)
+    return token
 
 
 def _bump() -> None:

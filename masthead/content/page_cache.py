@@ -39,7 +39,7 @@ def anonymous_page_cache(view):
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"
         entry = cache.get(key)
         if entry is not None and entry[0] > now:
-            until, status, content_type, body = entry
+            _, status, content_type, body = entry
             response = HttpResponse(body, status=status, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)

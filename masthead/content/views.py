@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from masthead.content import freshness, listings
 from masthead.content.models import Author, Section, Tag
@@ -33,14 +33,14 @@ def _get_cached(model, slug: str):
     return found
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def home(request):
     """The front page."""
     return render(request, "content/home.html", {"front": listings.front_page()})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def section(request, slug):
     """A section's stories, newest first, 20 a page."""
@@ -49,7 +49,7 @@ def section(request, slug):
     return render(request, "content/section.html", {"section": section, "page": page})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def author(request, slug):
     """An author's profile and stories."""
@@ -58,7 +58,7 @@ def author(request, slug):
     return render(request, "content/author.html", {"author": author, "page": page})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def tag(request, slug):
     """Stories on a topic."""
@@ -67,7 +67,7 @@ def tag(request, slug):
     return render(request, "content/tag.html", {"tag": tag, "page": page})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def archive_index(request):
     """Every year back to the oldest story, with counts."""
@@ -81,7 +81,7 @@ def _valid_date(year: int, month: int = 1, day: int = 1) -> dt.date:
         raise Http404("No such date") from exc
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def archive_year(request, year):
     """The months of a year with counts."""
@@ -92,7 +92,7 @@ def archive_year(request, year):
     return render(request, "content/archive_year.html", {"year": first, "months": months})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def archive_month(request, year, month):
     """The days of a month with counts."""
@@ -103,7 +103,7 @@ def archive_month(request, year, month):
     return render(request, "content/archive_month.html", {"month": first, "days": days})
 
 
-@require_GET
+@require_safe
 @anonymous_page_cache
 def archive_day(request, year, month, day):
     """The stories of one day."""
@@ -114,7 +114,7 @@ def archive_day(request, year, month, day):
     return render(request, "content/archive_day.html", {"day": date, "page": page})
 
 
-@require_GET
+@require_safe
 def search(request):
     """Headline and standfirst search; results are cards, never body text."""
     query = request.GET.get("q", "").strip()[:200]
@@ -122,7 +122,7 @@ def search(request):
     return render(request, "content/search.html", {"query": query, "results": results})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may read the site; the account, billing and admin areas are not for them."""
     base = request.build_absolute_uri("/").rstrip("/")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from masthead.content.publication import current_publication
 from masthead.content.sitemaps import news_items, news_language
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """Google News sitemap (news:publication, name, language, publication_date, title)."""
     base = request.build_absolute_uri("/").rstrip("/")

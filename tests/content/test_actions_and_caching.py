@@ -162,3 +162,29 @@ def test_editing_a_section_name_refreshes_navigation_and_cards(client, publicati
 
     html = client.get("/").content.decode()
     assert ">Personal Finance</a>" in html and ">Money</a>" not in html
+
+
+@pytest.mark.redis
+def test_with_a_shared_cache_the_version_lives_in_the_cache(settings, publication):
+    if not settings.REDIS_URL:
+        pytest.skip("needs MASTHEAD_REDIS_URL")
+    from django.core.cache import cache
+
+    before = freshness.version()
+    assert cache.get(freshness.VERSION_KEY) == before
+
+    actions.withdraw_article(ArticleFactory())
+
+    assert cache.get(freshness.VERSION_KEY) == freshness.version() != before
+
+
+def test_with_a_per_process_cache_the_version_is_a_file_every_worker_reads(settings, publication):
+    if settings.REDIS_URL:
+        pytest.skip("the embedded default's variant")
+    before = freshness.version()
+
+    actions.withdraw_article(ArticleFactory())
+
+    token = (settings.DATA_DIR / "content-version").read_text()
+    assert token == freshness.version() != before
+    assert len(token) == 32
