@@ -37,7 +37,7 @@ def _zone():
 
 
 def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[Benefit] | None = None,
-           rules=None, channel: str = "web") -> Decision:
+           rules=None, channel: str = "web", store=None) -> Decision:
     """May this reader (access.reader.Reader) read this item (ItemFacts or an Article) now?
 
     Counts the read on the meter when it is metered and allowed; records the funnel event.
@@ -52,7 +52,7 @@ def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[
     meter = None
     if plan.decision is None:
         zone = _zone()
-        meter = get_store().check_and_count(
+        meter = (store or get_store()).check_and_count(
             reader.facts.meter_key,
             period_key(now, rules.period, zone),
             item.article_id,
