@@ -95,3 +95,27 @@ def subscriber(make_user, essential, subscribe):
     user = make_user("subscriber", first_name="Vikram", last_name="Iyer")
     subscribe(user, essential)
     return user
+
+
+@pytest.fixture
+def razorpay_fake(settings):
+    from tests.billing.fakes.razorpay_fake import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, RazorpayFake
+
+    fake = RazorpayFake().start()
+    settings.MASTHEAD_RAZORPAY_API_BASE = fake.url
+    settings.MASTHEAD_RAZORPAY_KEY_ID, settings.MASTHEAD_RAZORPAY_KEY_SECRET = KEY_ID, KEY_SECRET
+    settings.MASTHEAD_RAZORPAY_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def stripe_fake(settings):
+    from tests.billing.fakes.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, StripeFake
+
+    fake = StripeFake().start()
+    settings.MASTHEAD_STRIPE_API_BASE = fake.url
+    settings.MASTHEAD_STRIPE_SECRET_KEY = SECRET_KEY
+    settings.MASTHEAD_STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    yield fake
+    fake.stop()
