@@ -99,9 +99,10 @@ def _tags() -> dict[str, Tag]:
 def _authors(writer: text.Writer) -> list[Author]:
     used: set[str] = set()
     wanted = []
+    desks = [desk for spec in text.SECTIONS for desk in text.DESKS[spec.slug]]
     for i in range(AUTHORS):
         name = writer.person(used)
-        role, beat = text.ROLES[i % len(text.ROLES)], text.BEATS[i % len(text.BEATS)]
+        role, beat = desks[i % len(desks)]
         wanted.append(Author(name=name, slug=slugify(name), role=role, bio=writer.bio(name, role, beat)))
     existing = set(Author.objects.filter(slug__in=[a.slug for a in wanted]).values_list("slug", flat=True))
     Author.objects.bulk_create([a for a in wanted if a.slug not in existing])
@@ -179,10 +180,13 @@ def _articles(rng, writer, sections, tags, authors, sources, progress) -> int:
     specs = text.SECTIONS
     weights = [spec.weight for spec in specs]
     section_tags = {spec.slug: [tags[name] for name in spec.tags] for spec in specs}
-    staff_by_section = {}
-    for i, spec in enumerate(specs):
-        # Each section has a small desk of regular writers; a few write across sections.
-        staff_by_section[spec.slug] = [authors[(i * 2 + k) % len(authors)] for k in range(3)]
+    # Each section's two desk writers (authors come in section order, two a desk) write most
+    # of its stories; the neighbouring desk's first writer helps out now and then.
+    staff_by_section = {
+        spec.slug: [authors[(i * 2) % len(authors)], authors[(i * 2 + 1) % len(authors)],
+                    authors[(i * 2 + 2) % len(authors)]]
+        for i, spec in enumerate(specs)
+    }
 
     taken = set(Article.objects.values_list("slug", flat=True))
     planned: list[tuple[Article, list[Author], list[Tag]]] = []

@@ -40,19 +40,19 @@ LAST_NAMES = [
     "Iyengar", "Joshi", "Kulkarni", "Lobo", "Menon", "Nadkarni", "Oberoi", "Pillai", "Qureshi",
     "Rajan", "Sengupta", "Thakur", "Upadhyay", "Varma", "Wadia", "Yadav", "Zutshi",
 ]
-ROLES = [
-    "Markets Editor", "Economics Correspondent", "Technology Reporter", "Senior Writer",
-    "Banking Correspondent", "Political Editor", "World Affairs Correspondent", "Sports Writer",
-    "Culture Critic", "Deputy Editor", "Energy Reporter", "Data Journalist", "Columnist",
-    "Mumbai Bureau Chief", "Delhi Bureau Chief", "Consumer Affairs Reporter", "Investment Analyst",
-    "Startups Reporter", "Legal Correspondent", "Features Editor",
-]
-BEATS = [
-    "equity markets", "monetary policy", "consumer technology", "public finance", "banking",
-    "elections", "trade and diplomacy", "cricket and hockey", "books and cinema", "energy",
-    "data and statistics", "small businesses", "commodities", "startups", "the courts",
-    "personal finance", "infrastructure", "agriculture", "aviation", "health care",
-]
+# Two writers per section desk: (role, beat) for each, in section order.
+DESKS = {
+    "news": [("Delhi Bureau Chief", "national affairs"), ("Civic Affairs Reporter", "cities and civic life")],
+    "business": [("Business Editor", "companies and deals"), ("Corporate Reporter", "manufacturing and retail")],
+    "markets": [("Markets Editor", "equities and bonds"), ("Commodities Reporter", "gold, oil and farm goods")],
+    "markets-analysis": [("Investment Analyst", "portfolio strategy"), ("Markets Columnist", "valuations and funds")],
+    "economy": [("Economics Correspondent", "growth, prices and jobs"), ("Data Journalist", "official statistics")],
+    "technology": [("Technology Editor", "the business of technology"), ("Startups Reporter", "founders and funding")],
+    "world": [("World Affairs Correspondent", "trade and diplomacy"), ("Asia Correspondent", "South and East Asia")],
+    "opinion": [("Columnist", "public policy"), ("Editorial Page Editor", "ideas and argument")],
+    "sport": [("Sports Editor", "cricket"), ("Sports Writer", "hockey, football and athletics")],
+    "culture": [("Culture Critic", "books and cinema"), ("Features Editor", "music, food and ideas")],
+}
 ORGANISATIONS = [
     "the finance ministry", "the central bank", "the state government", "the market regulator",
     "the commerce ministry", "the competition commission", "the city corporation",
@@ -128,7 +128,7 @@ HEADLINES = {
         "{org} promises review of {tag_lower} rules after {city} protests",
         "Heavy rain shuts schools in {city} for {n2} days",
         "{city} hospitals add {n3} beds ahead of the winter season",
-        "New bus corridor for {city} clears final hurdle",
+        "New bus corridor for {city} clears final hurdle after {n2} years",
         "{org} sets up panel to study water supply in {city}",
         "Court asks {org} to explain delay in {city} flyover",
         "{city} to get {n2} new fire stations by next year",
@@ -141,35 +141,37 @@ HEADLINES = {
         "{c} to hire {n4} people as orders pick up",
         "{c} shares slip after {org} questions accounts",
         "{c} opens its largest plant yet near {city}",
-        "Why {c} is betting on smaller towns for growth",
+        "Why {c} is betting on towns near {city} for growth",
     ],
     "markets": [
         "Sensex ends {p}% higher as banks lead the rally",
-        "Rupee firms against the dollar on steady inflows",
-        "Gold prices ease for a {nth} straight session",
+        "Rupee firms {n1}0 paise against the dollar on {reason}",
+        "Gold prices ease for a {nth} straight session on {reason}",
         "{c} IPO subscribed {n2} times on the final day",
-        "Bond yields climb as traders trim rate-cut bets",
+        "Bond yields climb to {p1}% as traders trim rate-cut bets",
         "Metal stocks drag benchmarks lower; {c} falls {p}%",
-        "Foreign investors turn buyers after {n2} weeks of selling",
-        "Crude oil swings keep oil marketing shares volatile",
+        "Foreign investors buy ₹{n3} crore of shares after {n2} weeks of selling",
+        "Crude oil near ${n2}0 a barrel keeps {c} shares volatile",
+        "{c} leads gains in {city}-listed mid-caps on {reason}",
     ],
     "markets-analysis": [
         "Five questions to ask before buying {c} at these levels",
-        "Where the smart money is moving as rates peak",
-        "Mid-caps after the rally: what valuations now imply",
+        "Where the smart money is moving as rates near {p1}%",
+        "Mid-caps after a {p}% rally: what valuations now imply",
         "Reading {c_pos} balance sheet: the debt that matters",
         "A portfolio for the next {n2} years of slower growth",
-        "Why bank stocks may lag even as credit growth holds",
-        "Gold, bonds or equities: rebalancing for the new year",
-        "The hidden cost in your mutual fund's expense ratio",
+        "Why {c} may lag even as credit growth holds at {p}%",
+        "Gold, bonds or equities: rebalancing after {reason}",
+        "The hidden {p1}% cost in your mutual fund's expense ratio",
+        "{c} vs {c2}: which balance sheet holds up better",
     ],
     "economy": [
         "Inflation eases to {p1}% as vegetable prices cool",
         "Factory output grows {p}% in the latest month",
         "Tax collections rise {p}% ahead of the budget",
         "Exports to {country} jump on new trade pact",
-        "Monsoon forecast lifts hopes for rural demand",
-        "Jobless rate in cities edges down, survey shows",
+        "Monsoon forecast of {p}0% above normal lifts rural demand hopes",
+        "Jobless rate in {city} edges down to {p1}%, survey shows",
         "{org} trims growth estimate to {p1}%",
         "GST council to meet on rates for {tag_lower}",
     ],
@@ -180,48 +182,49 @@ HEADLINES = {
         "Data breach at {c} exposes customer records, company says",
         "Electric scooter sales cross {n4} units in a month",
         "{city} startup raises ₹{n3} crore for battery recycling",
-        "Satellite internet trials begin in {n2} states",
+        "Satellite internet trials begin in {n2} states with {c}",
         "How {c} rebuilt its app for slow networks",
     ],
     "world": [
         "{country} and India sign deal on {tag_lower}",
-        "Elections in {country} set to reshape regional trade",
+        "Elections in {country} set to reshape trade in {tag_lower}",
         "Floods in {country} disrupt shipping routes",
         "{country} raises interest rates for a {nth} time",
-        "Talks on a climate fund resume in {country}",
+        "Talks on a ${n3} billion climate fund resume in {country}",
         "Indian workers in {country} welcome new visa rules",
         "{country} central bank surprises markets with pause",
         "Ports in {country} reopen after week-long strike",
     ],
     "opinion": [
         "The budget must put {tag_lower} before slogans",
-        "Our cities need buses more than flyovers",
+        "{city} needs buses more than flyovers",
         "What {city} can teach the rest of India about water",
-        "A fair deal for gig workers is within reach",
-        "Regulators should say less and explain more",
-        "The quiet crisis in school mathematics",
-        "Small businesses deserve simpler tax forms",
-        "Why the monsoon still rules the economy",
+        "A fair deal for {city}'s gig workers is within reach",
+        "{org_cap} should say less and explain more",
+        "The quiet crisis in {city}'s school mathematics",
+        "Small businesses deserve simpler forms for {tag_lower}",
+        "Why {reason} still rules the economy",
+        "What {country} can teach us about {tag_lower}",
     ],
     "sport": [
         "{city} seal thriller by {n1} wickets in the final over",
         "Hockey team names {n2} debutants for the tour of {country}",
         "Young spinner takes {n1} wickets as {city} cruise",
-        "Marathon in {city} draws a record field",
+        "Marathon in {city} draws a record field of {n4}",
         "{city} club appoints new coach for the season",
-        "Captain's century steadies the innings on day {n1}",
+        "Captain's century steadies {city} on day {n1}",
         "Women's league to expand to {n1} teams next year",
         "Badminton star wins title in {country}",
     ],
     "culture": [
         "A new novel retells the story of a {city} neighbourhood",
         "Film festival in {city} opens with a debut feature",
-        "Classical musicians take their ragas to small towns",
+        "Classical musicians take their ragas from {city} to small towns",
         "Museum in {city} reopens after a {n2}-year restoration",
-        "The cookbook that maps India's forgotten grains",
+        "The {city} cookbook that maps India's forgotten grains",
         "Theatre group from {city} tours {country}",
-        "Why old single-screen cinemas are drawing crowds again",
-        "A poet's notebooks, found in a {city} attic",
+        "Why {city}'s old single-screen cinemas are drawing crowds again",
+        "A poet's notebooks, found in a {city} attic after {n2}0 years",
     ],
 }
 
@@ -230,6 +233,10 @@ STANDFIRSTS = [
     "The move {verb_phrase2}, and {who} says more is to come.",
     "{who_cap} expects {consequence_short}; others are less sure.",
     "What it means for {audience}, and what happens next.",
+]
+REASONS = [
+    "steady foreign inflows", "a weaker dollar", "hopes of a rate cut", "strong export orders",
+    "a good monsoon", "softer oil prices", "the budget", "a surprise in inflation data",
 ]
 SUBJECTS = ["The decision", "The announcement", "The change", "The plan", "The figure", "The deal"]
 VERB_PHRASES = [
@@ -299,6 +306,7 @@ class Writer:
             "p": str(r.randint(2, 28)), "p1": f"{r.randint(20, 75) / 10:.1f}",
             "nth": r.choice(["second", "third", "fourth", "fifth"]),
             "tag_lower": r.choice(POLICY_TOPICS),
+            "reason": r.choice(REASONS),
             "c_pos": c + ("’" if c.endswith("s") else "’s"),
         }
 
@@ -347,10 +355,11 @@ class Writer:
                 return name
 
     def bio(self, name: str, role: str, beat: str) -> str:
+        """A short, invented biography."""
         first = name.split()[0]
         years = self.rng.randint(3, 25)
         city = self.rng.choice(CITIES)
         return (
-            f"{name} is {PUBLICATION_NAME}'s {role.lower()}, covering {beat}. "
+            f"{name} is {PUBLICATION_NAME}'s {role}, covering {beat}. "
             f"{first} has been a journalist for {years} years and works from {city}."
         )
