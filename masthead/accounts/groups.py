@@ -1,15 +1,17 @@
 """Group access: organisations whose verified e-mail domains or IP ranges carry benefits.
 
-The directory of organisations (domains, networks, dates, benefits) is read once and
-kept in the shared cache, so an anonymous reader costs no query; saving or deleting an
-Organisation forgets it at once. With no organisation holding IP ranges the IP check
-is a no-op.
+The directory of organisations (domains, networks, dates, benefits) is read once per
+process and checked against a stamp in the shared cache, so an anonymous reader costs
+no query; saving or deleting an Organisation deletes the stamp, and every process
+rereads on its next request. With no organisation holding IP ranges the IP check is a
+no-op.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -18,9 +20,6 @@ from django.db import IntegrityError, transaction
 from masthead.access.entitlements import Benefit
 from masthead.accounts.caching import lifetime
 from masthead.core.db import is_unique_violation, vendor
-
-DIRECTORY_KEY = "accounts:organisations:v1"
-
 
 @dataclass(frozen=True)
 class Group:
@@ -43,17 +42,36 @@ class Directory:
     has_domains: bool = False
     has_networks: bool = False
     by_domain: dict = field(default_factory=dict)
+    # (ip version, prefix length) -> {network address as int: [groups]}: a lookup per
+    # distinct prefix length instead of a scan of every range.
+    by_prefix: dict = field(default_factory=dict)
+
+
+STAMP_KEY = "accounts:organisations:stamp"
+# This process's parsed directory and the stamp it was built under. It is checked
+# against the shared stamp on every call (one small cache read), so a save anywhere
+# (which deletes the stamp) is seen on the next request; parsing hundreds of ranges
+# per request, or unpickling them from the cache, would cost milliseconds.
+_memo: tuple[str, Directory] | None = None
 
 
 def forget_directory() -> None:
-    cache.delete(DIRECTORY_KEY)
+    cache.delete(STAMP_KEY)
 
 
 def directory() -> Directory:
-    found = cache.get(DIRECTORY_KEY)
-    if found is None:
-        found = _load_directory()
-        cache.set(DIRECTORY_KEY, found, lifetime(shared=300, local=5))
+    global _memo
+    stamp = cache.get(STAMP_KEY)
+    memo = _memo
+    if stamp is not None and memo is not None and memo[0] == stamp:
+        return memo[1]
+    if stamp is None:
+        # Stamp first, then read: a save after this point deletes the stamp again, so
+        # the next request reloads rather than keeping what this one read.
+        cache.add(STAMP_KEY, uuid.uuid4().hex, lifetime(shared=3600, local=5))
+        stamp = cache.get(STAMP_KEY) or ""
+    found = _load_directory()
+    _memo = (stamp, found)
     return found
 
 
@@ -62,6 +80,7 @@ def _load_directory() -> Directory:
 
     groups = []
     by_domain: dict[str, list[Group]] = {}
+    by_prefix: dict[tuple[int, int], dict[int, list[Group]]] = {}
     for org in Organisation.objects.filter(is_active=True):
         try:
             networks = tuple(org.networks())
@@ -80,11 +99,15 @@ def _load_directory() -> Directory:
         groups.append(group)
         for domain in group.domains:
             by_domain.setdefault(domain, []).append(group)
+        for network in networks:
+            table = by_prefix.setdefault((network.version, network.prefixlen), {})
+            table.setdefault(int(network.network_address), []).append(group)
     return Directory(
         groups=tuple(groups),
         has_domains=bool(by_domain),
-        has_networks=any(g.networks for g in groups),
+        has_networks=bool(by_prefix),
         by_domain=by_domain,
+        by_prefix=by_prefix,
     )
 
 
@@ -97,10 +120,16 @@ def benefits_by_ip(ip: str | None, *, now: dt.datetime) -> set[Benefit]:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return set()
+    bits = address.max_prefixlen
+    value = int(address)
     benefits: set[Benefit] = set()
-    for group in found.groups:
-        if group.is_open(now) and any(address.version == n.version and address in n for n in group.networks):
-            benefits |= group.benefits
+    for (version, prefixlen), table in found.by_prefix.items():
+        if version != address.version:
+            continue
+        shift = bits - prefixlen
+        for group in table.get((value >> shift) << shift, ()):
+            if group.is_open(now):
+                benefits |= group.benefits
     return benefits
 
 

@@ -1,15 +1,34 @@
-"""The reader's IP address, as allauth sees it (so proxies are configured in one place)."""
+"""The reader's IP address, by the same rules allauth uses for its rate limits."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import ipaddress
+
+from django.conf import settings
 
 
 def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or X-Forwarded-For per ALLAUTH_TRUSTED_PROXY_COUNT."""
-    from allauth.account.adapter import get_adapter
+    """REMOTE_ADDR, or the trusted header / X-Forwarded-For hop allauth is configured to trust.
 
+    Reads the same settings as allauth (ALLAUTH_TRUSTED_CLIENT_IP_HEADER,
+    ALLAUTH_TRUSTED_PROXY_COUNT) so rate limits and group access agree on who is asking;
+    done here because this runs on every page and allauth's lookup costs far more.
+    """
+    header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    if header:
+        ip = request.headers.get(header)
+    else:
+        ip = None
+        proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR") if proxies else None
+        if forwarded:
+            hops = [hop.strip() for hop in forwarded.split(",")]
+            if len(hops) >= proxies:
+                ip = hops[-proxies]
+        ip = ip or request.META.get("REMOTE_ADDR")
+    if not ip:
+        return None
     try:
-        return get_adapter().get_client_ip(request)
-    except PermissionDenied:
+        return str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
         return None

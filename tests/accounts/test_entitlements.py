@@ -136,3 +136,18 @@ def test_seats_count_distinct_readers_not_addresses():
 
     assert grant_source(reader, now=clock.now()) == set(ALL_BENEFITS)
     assert OrganisationMember.objects.filter(user=reader).count() == 1
+
+
+def test_the_client_ip_follows_the_trusted_proxy_setting(settings):
+    from django.test import RequestFactory
+
+    from masthead.accounts.network import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert client_ip(request) == "10.0.0.2"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    assert client_ip(RequestFactory().get("/", HTTP_X_REAL_IP="198.51.100.4")) == "198.51.100.4"
+    assert client_ip(RequestFactory().get("/", HTTP_X_REAL_IP="junk")) is None
