@@ -229,9 +229,10 @@ def _articles(rng, writer, sections, tags, authors, sources, progress) -> int:
         topics = rng.sample(section_tags[spec.slug], min(len(section_tags[spec.slug]), rng.randint(1, 3)))
         if slug not in taken:
             planned.append((article, byline, topics))
-    progress(f"Content: writing {len(planned)} of {len(all_moments)} demo stories")
     if not planned:
+        progress(f"Content: all {len(all_moments)} demo stories already present")
         return 0
+    progress(f"Content: writing {len(planned)} of {len(all_moments)} demo stories")
     Article.objects.bulk_create([a for a, _, _ in planned], batch_size=200)
     ids = dict(Article.objects.filter(slug__in=[a.slug for a, _, _ in planned]).values_list("slug", "id"))
     Authorship, Tagging = Article.authors.through, Article.tags.through

@@ -20,6 +20,7 @@ from masthead.content import freshness
 from masthead.core import clock
 
 MESSAGES_COOKIE = "messages"
+CACHEABLE_PARAMS = {"page"}
 
 
 def is_anonymous_request(request) -> bool:
@@ -33,7 +34,15 @@ def anonymous_page_cache(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not is_anonymous_request(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not is_anonymous_request(request)
+            # Only the page number varies a listing; any other query string (tracking
+            # tags, junk) is rendered from the cached data but not kept, so nobody can
+            # fill the cache with made-up URLs.
+            or not set(request.GET) <= CACHEABLE_PARAMS
+            or len(request.get_full_path()) > 300
+        ):
             return view(request, *args, **kwargs)
         now = clock.now()
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"

@@ -188,3 +188,16 @@ def test_with_a_per_process_cache_the_version_is_a_file_every_worker_reads(setti
     token = (settings.DATA_DIR / "content-version").read_text()
     assert token == freshness.version() != before
     assert len(token) == 32
+
+
+def test_only_the_page_parameter_makes_a_separate_cached_page(client, publication):
+    from django.core.cache import cache
+
+    ArticleFactory(headline="Tracked story")
+    tracked = client.get("/?utm_source=newsletter")
+    client.get("/?page=1")
+
+    prefix = f"content:{freshness.version()}:page:"
+    assert "Tracked story" in tracked.content.decode()
+    assert cache.get(prefix + "/?utm_source=newsletter") is None
+    assert cache.get(prefix + "/?page=1") is not None
