@@ -30,6 +30,10 @@ from bench.report import Row  # noqa: E402
 # The code under test: the working tree, or a commit exported with `git archive` (--commit).
 SOURCE = ROOT
 OTHER_OWNERS_BENCHES = ("meter.py", "renewals.py")
+# An experiment can measure other settings (--settings path/to/module.py that star-imports
+# masthead.settings and changes one thing).
+SETTINGS_MODULE = "masthead.settings"
+EXTRA_PATH: list[str] = []
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/mh_bench"
 REDIS_URL = "redis://127.0.0.1:6379/6"
 PAGES = [  # (kind, what the row says, url key, cookie key)
@@ -51,8 +55,8 @@ def base_env(data_dir: Path, *, postgres: bool) -> dict[str, str]:
         "MASTHEAD_DATA_DIR": str(data_dir),
         "MASTHEAD_DEBUG": "0",
         "MASTHEAD_LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(SOURCE),
-        "DJANGO_SETTINGS_MODULE": "masthead.settings",
+        "PYTHONPATH": os.pathsep.join([str(SOURCE), *EXTRA_PATH]),
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
     })
     if postgres:
         env["MASTHEAD_DATABASE_URL"] = POSTGRES_URL
@@ -236,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--renewals", type=int, help="subscriptions for bench/renewals.py (default 100000, quick 2000)")
     parser.add_argument("--output", type=Path, help="where to write the table (default bench/results/)")
     parser.add_argument("--commit", help="measure this commit (exported with git archive) instead of the working tree")
+    parser.add_argument("--settings", type=Path, help="a settings file to measure instead of masthead.settings")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
     args = parser.parse_args(argv)
     args.duration = args.duration or (3 if args.quick else 10)
@@ -244,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     args.renewals = args.renewals or (2000 if args.quick else 100_000)
 
     servers.ensure_tools()
+    if args.settings:
+        global SETTINGS_MODULE
+        SETTINGS_MODULE = args.settings.stem
+        EXTRA_PATH.append(str(args.settings.resolve().parent))
+        log(f"measuring with the settings in {args.settings}")
     facts_machine = machine.describe()
     workdir = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     workdir.chmod(0o755)  # nginx's unprivileged workers read the page from here
