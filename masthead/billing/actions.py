@@ -93,7 +93,7 @@ def _store(sub: Subscription, snap: Snapshot, extra_fields: tuple[str, ...] = ()
 
 
 def _locked(**lookup) -> Subscription:
-    return Subscription.objects.select_for_update().select_related("plan", "next_plan", "user").get(**lookup)
+    return Subscription.objects.select_for_update(of=("self",)).select_related("plan", "next_plan", "user").get(**lookup)
 
 
 def _apply(sub: Subscription, event: Event, facts: Facts, *, gateway: Gateway | None = None,
