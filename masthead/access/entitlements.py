@@ -63,10 +63,18 @@ def for_reader(user, *, now: dt.datetime | None = None, ip: str | None = None) -
 
 
 def for_request(request, user, *, now: dt.datetime | None = None) -> frozenset[Benefit]:
-    """for_reader() for the request's reader, computed once per request."""
+    """for_reader() for the request's reader, computed once per request.
+
+    Kept on the request as ``request._masthead_benefits`` (a frozenset): the accounts
+    app's ``request_benefits()`` (ad slots) reads the same attribute, so a page computes
+    the benefits once for the decision and the ads alike.
+    """
     cached = getattr(request, "_masthead_benefits", None)
-    if cached is not None and cached[0] is user:
-        return cached[1]
-    benefits = for_reader(user, now=now, ip=request.META.get("REMOTE_ADDR"))
-    request._masthead_benefits = (user, benefits)
+    if cached is not None and getattr(request, "_masthead_benefits_user", user) is user:
+        return cached
+    from masthead.access.reader import client_ip
+
+    benefits = for_reader(user, now=now, ip=client_ip(request))
+    request._masthead_benefits = benefits
+    request._masthead_benefits_user = user
     return benefits

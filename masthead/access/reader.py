@@ -82,6 +82,23 @@ def address_block(ip: str | None) -> str | None:
     return str(address)
 
 
+def client_ip(request) -> str | None:
+    """The client's address as the accounts app sees it (REMOTE_ADDR, or X-Forwarded-For
+    behind a configured number of trusted proxies), so the decision, group access and
+    the ads agree on who is asking."""
+    cached = getattr(request, "_masthead_client_ip", False)
+    if cached is not False:
+        return cached
+    try:
+        from masthead.accounts.network import client_ip as accounts_client_ip
+
+        ip = accounts_client_ip(request)
+    except ImportError:
+        ip = request.META.get("REMOTE_ADDR")
+    request._masthead_client_ip = ip
+    return ip
+
+
 def request_user(request):
     """The logged-in user, or AnonymousUser without touching the session when the
     request carries no session cookie."""
@@ -101,7 +118,7 @@ def for_request(request, rules: Rules, *, now=None) -> Reader:
 
 
 def _build(request, rules: Rules, *, now=None) -> Reader:
-    ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request)
     if crawlers.is_verified_crawler(ip, request.META.get("HTTP_USER_AGENT", ""), rules):
         return Reader(ReaderFacts(None, is_verified_crawler=True), ip=ip)
     user = request_user(request)

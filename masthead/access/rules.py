@@ -7,6 +7,8 @@ tag lists, which are written after the row).
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -14,6 +16,10 @@ from masthead.access.decision import Rules
 
 CACHE_KEY = "access:rules:v1"
 TTL_SECONDS = 30
+# A second, in-process layer: every metered read needs the rules, and two seconds of
+# staleness in other processes is harmless (the saving process forgets its copy at once).
+LOCAL_SECONDS = 2.0
+_local: tuple[float, Rules] | None = None
 
 
 def defaults() -> Rules:
@@ -53,6 +59,10 @@ def from_row(row) -> Rules:
 
 def current_rules() -> Rules:
     """The rules in force now (cached)."""
+    global _local
+    local = _local
+    if local is not None and local[0] > time.monotonic():
+        return local[1]
     rules = cache.get(CACHE_KEY)
     if rules is None:
         from masthead.access.models import AccessRules
@@ -60,8 +70,11 @@ def current_rules() -> Rules:
         row = AccessRules.objects.filter(pk=1).first()
         rules = from_row(row) if row is not None else defaults()
         cache.set(CACHE_KEY, rules, TTL_SECONDS)
+    _local = (time.monotonic() + LOCAL_SECONDS, rules)
     return rules
 
 
 def forget_rules() -> None:
+    global _local
+    _local = None
     cache.delete(CACHE_KEY)

@@ -28,7 +28,7 @@ def api_reader(request, rules) -> readers.Reader:
         user = import_string(path)(request, token)
         if user is not None and user.is_authenticated:
             reader = readers.Reader(ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user,
-                                    ip=request.META.get("REMOTE_ADDR"))
+                                    ip=readers.client_ip(request))
             request._masthead_reader = reader
             return reader
     return readers.for_request(request, rules)

@@ -13,13 +13,18 @@ shared cache can hand one reader's unlocked page to another.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+
 from django.core.cache import cache
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from masthead.access import reader as readers
 from masthead.access.decision import Access, Reason
@@ -115,7 +120,10 @@ def article(request, year, month, day, slug):
     parts = rendering.parts_for(facts, rules.teaser_paragraphs)
     if parts is None:
         raise Http404("No such article")
-    response = _page(request, parts, decision, rules, reader)
+    if _shareable(request, reader):
+        response = _anonymous_page(request, parts, decision, rules, reader)
+    else:
+        response = _page(request, parts, decision, rules, reader)
     readers.set_cookie(response, reader)
     public = decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
     if public:
@@ -126,12 +134,49 @@ def article(request, year, month, day, slug):
     return response
 
 
-def _page(request, parts, decision, rules, reader, *, preview_status: str = ""):
+# Anonymous pages are the same for every anonymous reader with the same decision, except
+# the "N free articles left" line: they are rendered once per (article rendering, path,
+# decision, benefits) and kept briefly in-process, with a marker where that line goes.
+SHELL_SECONDS = 30
+NOTICE_MARKER = "<!--mh:meter-notice-->"
+_shells = rendering._LRU(1024)
+
+
+def _shareable(request, reader) -> bool:
+    """Nothing about this request can make its page differ from another anonymous one's."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not reader.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _anonymous_page(request, parts, decision, rules, reader):
+    key = (parts.version, request.get_full_path(), decision.granted, decision.reason.value,
+           decision.metered, decision.benefits)
+    notice = meter_notice(decision, rules)
+    found = _shells.get(key) if parts.version else None
+    now = time.monotonic()
+    if found is None or found[0] < now:
+        response = _page(request, parts, decision, rules, reader, notice=mark_safe(NOTICE_MARKER) if notice else "")
+        found = (now + SHELL_SECONDS, response.content, response["Content-Type"])
+        if parts.version:
+            _shells.put(key, found)
+    body = found[1].replace(NOTICE_MARKER.encode(), escape(notice).encode()) if notice else found[1]
+    return HttpResponse(body, content_type=found[2])
+
+
+def forget_shells() -> None:
+    _shells.clear()
+
+
+def _page(request, parts, decision, rules, reader, *, preview_status: str = "", notice=None):
     context = {
         "parts": parts,
         "granted": decision.granted,
         "decision": decision,
-        "notice": meter_notice(decision, rules),
+        "notice": meter_notice(decision, rules) if notice is None else notice,
         "paywall": "" if decision.granted else paywall_html(decision, rules, parts.url),
         "paywalled_class": rendering.PAYWALLED_CLASS if decision.access is not Access.FREE else "article__rest",
         "preview": bool(preview_status),

@@ -17,6 +17,7 @@ inside `ArticleParts.rest_html`, which the page inserts only when the decision g
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -67,9 +68,12 @@ _parts = _LRU(LOCAL_ENTRIES)
 
 
 def forget_all() -> None:
-    """Drop this process's cached facts and parts (tests; `masthead` commands)."""
+    """Drop this process's cached facts, parts and anonymous page shells (tests)."""
     _facts.clear()
     _parts.clear()
+    from masthead.content.article_view import forget_shells
+
+    forget_shells()
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class ArticleParts:
     meta_html: SafeString
     jsonld_html: SafeString
     teaser_paragraphs: int
+    version: str = ""  # names this rendering (article version, content version, rules)
 
 
 # --- splitting the body ---------------------------------------------------------------------
@@ -393,7 +398,7 @@ def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> A
         article = article or _load(facts.pk)
         if article is None:
             return None
-        parts = render_parts(article, teaser_paragraphs)
+        parts = dataclasses.replace(render_parts(article, teaser_paragraphs), version=shared_key)
         cache.set(shared_key, parts, 24 * 3600)
     _parts.put(key, parts)
     return parts

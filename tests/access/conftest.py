@@ -23,15 +23,18 @@ def redis_reachable(url: str = REDIS_TEST_URL) -> bool:
 def _fresh_access_state():
     from masthead.access import funnel
     from masthead.access.meter.base import reset_store
+    from masthead.access.rules import forget_rules
     from masthead.content import rendering
 
-    funnel.discard()
-    rendering.forget_all()
-    reset_store()
+    def clean():
+        funnel.discard()
+        rendering.forget_all()
+        forget_rules()
+        reset_store()
+
+    clean()
     yield
-    funnel.discard()
-    rendering.forget_all()
-    reset_store()
+    clean()
 
 
 @pytest.fixture
