@@ -2,6 +2,11 @@ from django.contrib import admin
 
 from masthead.core.models import TaskFailure
 
+# The admin is the editors' desk; its titles say so rather than "Django administration".
+admin.site.site_header = "Masthead: editors' desk"
+admin.site.site_title = "Masthead admin"
+admin.site.index_title = "Content, readers and subscriptions"
+
 
 @admin.register(TaskFailure)
 class TaskFailureAdmin(admin.ModelAdmin):

@@ -208,3 +208,21 @@ def test_500_page_renders_without_the_database(rf, django_assert_num_queries):
 
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_wire_cards_are_bylined_with_the_agency_and_carry_no_disclaimer(client, publication):
+    from tests.content.factories import WireArticleFactory
+
+    WireArticleFactory(headline="Agency copy", source__name="Ledger Wire", source__slug="ledger-wire")
+
+    html = client.get("/").content.decode()
+
+    assert '<span class="card__byline">Ledger Wire</span>' in html
+    assert "Disclaimer:" not in html
+
+
+def test_listing_pages_answer_head_requests(client, publication):
+    ArticleFactory()
+
+    assert client.head("/").status_code == 200
+    assert client.post("/").status_code == 405
