@@ -1,14 +1,10 @@
-"""Ad slots: the publisher's markup per slot, kept in the shared cache."""
+"""Ad slots: the publisher's markup per slot, parsed once per process per change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from masthead.accounts.caching import lifetime
-
-SLOTS_KEY = "accounts:ad-slots:v1"
+from masthead.accounts import caching
 
 
 @dataclass(frozen=True)
@@ -20,17 +16,25 @@ class Slot:
 
 
 def forget_slots() -> None:
-    cache.delete(SLOTS_KEY)
+    caching.forget()
 
 
-def slots() -> dict[str, Slot]:
-    """Every active slot by name; one query when the cache is cold, none after."""
-    found = cache.get(SLOTS_KEY)
+def _load() -> dict[str, Slot]:
+    from masthead.accounts.models import AdSlot
+
+    return {s.name: Slot(s.name, s.markup, s.width, s.height) for s in AdSlot.objects.filter(is_active=True)}
+
+
+def slots(request=None) -> dict[str, Slot]:
+    """Every active slot by name: one query per process after a change, none otherwise.
+
+    With a request, the answer is kept on it so a page with several slots checks the
+    shared stamp once.
+    """
+    found = getattr(request, "_masthead_ad_slots", None) if request is not None else None
     if found is None:
-        from masthead.accounts.models import AdSlot
-
-        found = {
-            s.name: Slot(s.name, s.markup, s.width, s.height) for s in AdSlot.objects.filter(is_active=True)
-        }
-        cache.set(SLOTS_KEY, found, lifetime(shared=300, local=30))
+        stamp = caching.request_stamp(request) if request is not None else None
+        found = caching.memoised("ad-slots", _load, stamp=stamp)
+        if request is not None:
+            request._masthead_ad_slots = found
     return found

@@ -1,9 +1,9 @@
 """Group access: organisations whose verified e-mail domains or IP ranges carry benefits.
 
-The directory of organisations (domains, networks, dates, benefits) is read once per
-process and checked against a stamp in the shared cache, so an anonymous reader costs
-no query; saving or deleting an Organisation deletes the stamp, and every process
-rereads on its next request. With no organisation holding IP ranges the IP check is a
+The directory of organisations (domains, networks, dates, benefits) is parsed once per
+process and checked against a stamp in the shared cache (caching.py), so an anonymous
+reader costs no query; saving or deleting an Organisation deletes the stamp, and
+every process rereads on its next request. With no organisation holding IP ranges the IP check is a
 no-op.
 """
 
@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from masthead.access.entitlements import Benefit
-from masthead.accounts.caching import lifetime
+from masthead.accounts import caching
 from masthead.core.db import is_unique_violation, vendor
+
 
 @dataclass(frozen=True)
 class Group:
@@ -47,32 +46,13 @@ class Directory:
     by_prefix: dict = field(default_factory=dict)
 
 
-STAMP_KEY = "accounts:organisations:stamp"
-# This process's parsed directory and the stamp it was built under. It is checked
-# against the shared stamp on every call (one small cache read), so a save anywhere
-# (which deletes the stamp) is seen on the next request; parsing hundreds of ranges
-# per request, or unpickling them from the cache, would cost milliseconds.
-_memo: tuple[str, Directory] | None = None
-
-
 def forget_directory() -> None:
-    cache.delete(STAMP_KEY)
+    caching.forget()
 
 
 def directory() -> Directory:
-    global _memo
-    stamp = cache.get(STAMP_KEY)
-    memo = _memo
-    if stamp is not None and memo is not None and memo[0] == stamp:
-        return memo[1]
-    if stamp is None:
-        # Stamp first, then read: a save after this point deletes the stamp again, so
-        # the next request reloads rather than keeping what this one read.
-        cache.add(STAMP_KEY, uuid.uuid4().hex, lifetime(shared=3600, local=5))
-        stamp = cache.get(STAMP_KEY) or ""
-    found = _load_directory()
-    _memo = (stamp, found)
-    return found
+    """Every active organisation, parsed once per process per change (see caching.py)."""
+    return caching.memoised("organisations", _load_directory)
 
 
 def _load_directory() -> Directory:

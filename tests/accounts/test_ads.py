@@ -118,3 +118,37 @@ def test_seed_accounts_tops_up_without_duplicating():
     assert Organisation.objects.filter(name="Demo University").count() == 1
     assert PartnerCode.objects.filter(partner=DEMO_PARTNER).count() == 60
     assert AdSlot.objects.count() == 4
+
+
+class CountingCache:
+    """The real cache, counting reads (to pin the cost of a page, not to fake anything)."""
+
+    def __init__(self, real):
+        self.real, self.reads = real, 0
+
+    def get(self, *args, **kwargs):
+        self.reads += 1
+        return self.real.get(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_page_with_several_slots_reads_the_shared_cache_once(monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from masthead.accounts import caching
+
+    for name in ("top", "article", "footer"):
+        AdSlotFactory(name=name, markup=f"AD-{name}")
+    render_slot(request_for(AnonymousUser()))  # warm this process
+    counting = CountingCache(cache)
+    monkeypatch.setattr(caching, "cache", counting)
+    request = request_for(AnonymousUser(), ip="203.0.113.5")
+    page = Template('{% load ads %}{% ad_slot "top" %}{% ad_slot "article" %}{% ad_slot "footer" %}')
+
+    with django_assert_num_queries(0):
+        html = page.render(Context({"request": request}))
+
+    assert [html.count(f"AD-{n}") for n in ("top", "article", "footer")] == [1, 1, 1]
+    assert counting.reads == 1

@@ -18,10 +18,10 @@ def ad_slot(context, name):
     Ad-free readers get an empty string: no element, no hidden markup, so their pages
     carry no ad code; everyone else gets a box with a fixed size so the page does not jump.
     """
-    slot = slots().get(name)
+    request = context.get("request")
+    slot = slots(request).get(name)
     if slot is None:
         return ""
-    request = context.get("request")
     if request is not None and Benefit.AD_FREE in request_benefits(request):
         return ""
     return format_html(
