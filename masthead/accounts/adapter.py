@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.conf import settings
 from django.contrib import messages
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -34,7 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
             when = date_format(localtime(device.last_seen), "j M Y, H:i")
             messages.info(
                 request,
-                f"You can be signed in on {devices.settings.MASTHEAD_DEVICE_LIMIT} devices at once, "
+                f"You can be signed in on {settings.MASTHEAD_DEVICE_LIMIT} devices at once, "
                 f"so we signed out {device.name} (last used {when}).",
                 fail_silently=True,
             )
@@ -42,3 +44,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def logout(self, request) -> None:
         devices.forget_session(request.session.session_key)
         super().logout(request)
+
+    def set_password(self, user, password) -> None:
+        """A new password signs out every other device (a reset signs out all of them).
+
+        Django then cycles this device's session key; DeviceActivityMiddleware moves
+        the device to the new key when the response goes out.
+        """
+        super().set_password(user, password)
+        request = context.request
+        current = None
+        if request is not None and getattr(request, "user", None) is not None and request.user.pk == user.pk:
+            current = request.session.session_key
+        devices.sign_out_others(user, keep=current)
+        if current:
+            request._masthead_device_key = current

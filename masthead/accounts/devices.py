@@ -172,6 +172,13 @@ def forget_session(session_key: str | None) -> None:
         AppToken.objects.filter(session_key=session_key).delete()
 
 
+def rekey(old: str, new: str | None) -> None:
+    """Django gave this device's session a new key (after a password change): follow it."""
+    if new and new != old:
+        Device.objects.filter(session_key=old).update(session_key=new)
+        AppToken.objects.filter(session_key=old).update(session_key=new)
+
+
 def _seen_key(session_key: str) -> str:
     return f"accounts:device-seen:{session_key}"
 

@@ -22,4 +22,8 @@ class DeviceActivityMiddleware:
             session_key = request.session.session_key
             if session_key and request.user.is_authenticated:
                 devices.touch(session_key)
-        return self.get_response(request)
+        response = self.get_response(request)
+        previous = getattr(request, "_masthead_device_key", None)
+        if previous:
+            devices.rekey(previous, request.session.session_key)
+        return response

@@ -203,3 +203,44 @@ def test_devices_whose_sessions_expired_are_not_listed_or_counted(reader, browse
 
     assert [d.name for d in devices.live_devices(reader)] == ["Chrome on Windows"]
     assert Device.objects.filter(user=reader).count() == 1
+
+
+@pytest.mark.django_db
+def test_changing_the_password_signs_out_the_other_devices_and_keeps_this_one(reader, browser):
+    from tests.accounts.factories import PASSWORD
+
+    here, there = browser(CHROME_WINDOWS), browser(FIREFOX_LINUX)
+    log_in(there, reader.email)
+    log_in(here, reader.email)
+
+    response = here.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "another-long-passphrase", "password2": "another-long-passphrase"},
+    )
+
+    assert response.status_code == 302
+    assert there.get("/accounts/").status_code == 302
+    page = here.get("/accounts/")
+    assert page.status_code == 200
+    device = Device.objects.get(user=reader)
+    assert (device.name, device.session_key) == ("Chrome on Windows", here.cookies[settings.SESSION_COOKIE_NAME].value)
+    assert "This device" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_resetting_the_password_signs_out_every_device(reader, browser):
+    import re
+
+    from django.core import mail
+
+    signed_in = browser(FIREFOX_LINUX)
+    log_in(signed_in, reader.email)
+    visitor = browser(CHROME_WINDOWS)
+    visitor.post("/accounts/password/reset/", {"email": reader.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_url = visitor.get(link)["Location"]
+
+    visitor.post(form_url, {"password1": "another-long-passphrase", "password2": "another-long-passphrase"})
+
+    assert signed_in.get("/accounts/").status_code == 302
+    assert Device.objects.filter(user=reader).count() == 0
