@@ -182,7 +182,7 @@ def pay(page, card: str) -> None:
     for selector, value in (('input[autocomplete="cc-exp"], input[name*="exp" i]', "12/30"),
                             ('input[autocomplete="cc-csc"], input[name*="cvc" i], input[name*="cvv" i]', "123"),
                             ('input[autocomplete="cc-name"], input[name*="name" i]', "Journey Reader")):
-        field = page.locator(selector).first
+        field = page.locator(selector).locator("visible=true").first
         if field.count() and not field.input_value():
             field.fill(value)
     submit(page, f"form:has({number_selector(page)})")
@@ -192,17 +192,3 @@ def number_selector(page) -> str:
     return 'input[name*="card" i]' if page.locator('input[name*="card" i]').count() else \
         'input[autocomplete="cc-number"]'
 
-
-def benefits_memo_clash() -> bool:
-    """True while access and accounts memoise a request's benefits under one attribute in two
-    shapes (a tuple and a frozenset): the cause of adverts shown to ad-free readers."""
-    import inspect
-
-    try:
-        from masthead.access import entitlements
-        from masthead.accounts import benefits
-    except ImportError:
-        return False
-    access_source = inspect.getsource(entitlements)
-    return ("request._masthead_benefits = (user, benefits)" in access_source
-            and getattr(benefits, "REQUEST_ATTRIBUTE", None) == "_masthead_benefits")

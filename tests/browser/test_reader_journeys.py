@@ -81,10 +81,6 @@ def test_visitor_meets_the_paywall_subscribes_with_a_good_card_and_reads_on(new_
 
     charges = LedgerEntry.objects.filter(subscription__user=reader, kind="charge")
     assert [(c.amount, c.currency) for c in charges] == [(270000, "INR")]
-    if step.AD_MARKER in page.content() and step.benefits_memo_clash():
-        pytest.xfail("known bug: access.entitlements.for_request stores request._masthead_benefits as "
-                     "(user, benefits) and accounts.benefits.request_benefits reads it as the benefits, "
-                     "so the ad slots render for an ad-free subscriber")
     assert step.AD_MARKER not in page.content()
     assert page.locator(".ad-slot").count() == 0
 
