@@ -38,6 +38,9 @@ def subscribe(request):
     """GET /subscribe/: the plans, each with a button to check out."""
     next_url = safe_next(request, request.GET.get("next"), "")
     chosen = request.GET.get("plan", "")
+    if chosen and Plan.objects.filter(code=chosen, is_active=True, is_visible=True).exists():
+        # Chosen on the paywall already: straight on to checkout (which asks to log in first).
+        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": chosen, **({"next": next_url} if next_url else {})}))
     return render(request, "billing/subscribe.html", {
         "offers": visible_offers(),
         "chosen": chosen,

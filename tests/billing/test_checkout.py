@@ -121,3 +121,8 @@ def test_a_tampered_sandbox_link_is_refused(client, reader, plans):
 def test_checkout_without_a_known_plan_goes_back_to_the_offer(client, reader, plans, plan):
     client.force_login(reader)
     assert client.get("/checkout/", {"plan": plan})["Location"] == "/subscribe/"
+
+
+def test_a_plan_chosen_on_the_paywall_goes_straight_to_checkout(client, plans):
+    response = client.get("/subscribe/", {"plan": "super-saver", "next": ARTICLE})
+    assert response["Location"] == "/checkout/?plan=super-saver&next=%2F2026%2F12%2F01%2Fmonsoon-arrives-early%2F"

@@ -184,3 +184,20 @@ def test_a_stale_stripe_signature_is_refused(client, plans, stripe_fake, setting
                            headers={"Stripe-Signature": old})
     assert response.status_code == 400
     assert "tolerance" in WebhookEvent.objects.get().error
+
+
+@pytest.mark.parametrize(("method", "label"), [("upi", "UPI Autopay (reader@okhdfcbank)"),
+                                               ("card", "Visa ending 1111 (mandate)")])
+def test_razorpay_upi_autopay_and_card_mandates(client, reader, plans, razorpay_fake, settings, method, label,
+                                                django_capture_on_commit_callbacks):
+    settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
+    client.force_login(reader)
+    start = client.post("/checkout/", {"plan": "smart-essential"})
+    hosted = requests.get(start["Location"] + f"?method={method}", allow_redirects=False, timeout=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(hosted.headers["Location"].replace("http://testserver", ""))
+    sub = Subscription.objects.get(user=reader)
+    assert (sub.state, sub.payment_method_label) == ("active", label)
+    assert sub.plan.gateway_refs["razorpay"].startswith("plan_")
+    html = client.get("/account/subscription/").content.decode()
+    assert label in html
