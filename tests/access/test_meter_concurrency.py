@@ -87,3 +87,37 @@ def test_redis_store_counts_one_article_once_when_read_at_once(redis_store):
     assert sum(r.counted_now for r in results) == 1
     assert sum(r.already_counted for r in results) == READERS - 1
     assert redis_store.used("a:same", "2026-12") == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sql_store_on_postgresql_counts_one_article_once_when_read_at_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs MASTHEAD_DATABASE_URL pointing at PostgreSQL")
+    from masthead.access.meter.sql import SqlMeterStore
+
+    store = SqlMeterStore()
+    results = fire(lambda i: store.check_and_count("a:same", "2026-12", 77, LIMIT))
+
+    assert sum(r.counted_now for r in results) == 1
+    assert sum(r.already_counted for r in results) == READERS - 1
+    assert store.used("a:same", "2026-12") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_page_reads_by_one_browser_grant_exactly_the_limit(publication):
+    """The same race through access.decide(): one reader, many articles at once."""
+    from masthead.access.decision import ReaderFacts
+    from masthead.access.reader import Reader
+    from masthead.access.service import decide, item_facts
+    from masthead.content.models import Article
+    from tests.content.factories import ArticleFactory
+
+    ids = [ArticleFactory().pk for _ in range(READERS)]
+    items = [item_facts(a) for a in Article.objects.select_related("section").filter(pk__in=ids)]
+    reader = Reader(ReaderFacts("a:browser"))
+
+    results = fire(lambda i: decide(reader, items[i]))
+
+    assert sum(d.granted for d in results) == LIMIT
+    assert sorted(d.reason.value for d in results).count("limit_reached") == READERS - LIMIT
