@@ -53,7 +53,7 @@ class LatestStories(Feed):
         return item.updated_at or item.published_at
 
     def item_author_name(self, item: ArticleCard):
-        return ", ".join(a.name for a in item.authors) or None
+        return ", ".join(a.name for a in item.authors) or item.source_name or None
 
     def item_categories(self, item: ArticleCard):
         return [item.section_name]

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from masthead.content.listings import archive_years, live
+from masthead.content.listings import archive_months, archive_years, live
 from masthead.content.models import Section
 from masthead.content.publication import current_publication
 from masthead.core import clock
@@ -49,18 +49,12 @@ class ArchiveSitemap(Sitemap):
         entries = [reverse("content:archive")]
         for year in archive_years():
             entries.append(reverse("content:archive_year", args=[year.start.year]))
-            for month in _months_of(year.start.year):
-                entries.append(reverse("content:archive_month", args=[month.year, month.month]))
+            for month in archive_months(year.start.year):
+                entries.append(reverse("content:archive_month", args=[month.start.year, month.start.month]))
         return entries
 
     def location(self, item):
         return item
-
-
-def _months_of(year: int) -> list[dt.date]:
-    from masthead.content.listings import archive_months
-
-    return [m.start for m in archive_months(year)]
 
 
 SITEMAPS = {"sections": SectionSitemap, "articles": ArticleSitemap, "archive": ArchiveSitemap}

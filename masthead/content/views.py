@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from masthead.content import freshness, listings
@@ -119,7 +119,7 @@ def search(request):
     """Headline and standfirst search; results are cards, never body text."""
     query = request.GET.get("q", "").strip()[:200]
     results = listings.search(query) if query else []
-    return render(request, "content/search.html", {"query": query, "results": results})
+    return render(request, "content/search.html", {"query": query, "search_query": query, "results": results})
 
 
 @require_safe
