@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     args.renewals = args.renewals or (2000 if args.quick else 100_000)
 
     servers.ensure_tools()
+    load_before = os.getloadavg()[0]
     if args.settings:
         global SETTINGS_MODULE
         SETTINGS_MODULE = args.settings.stem
@@ -290,10 +291,16 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(Row(setup="PostgreSQL + Redis", measure="all pages", target=unreachable))
         else:
             extra_versions = getattr(reset_postgres_and_redis, "versions", {})
-            pg_rows, pg = measure_store("PostgreSQL + Redis", postgres=True, workdir=workdir,
-                                        port=args.port + 2, args=args, nginx_rps={})
-            rows += fill_page_rows(pg_rows, pg, nginx_result, postgres=True)
-            notes += [f"PostgreSQL + Redis: {n}" for n in pg["prepared"]["notes"]]
+            try:
+                pg_rows, pg = measure_store("PostgreSQL + Redis", postgres=True, workdir=workdir,
+                                            port=args.port + 2, args=args, nginx_rps={})
+            except Exception as exc:  # the rest of the table still stands
+                log(f"PostgreSQL + Redis failed: {exc}")
+                rows.append(Row(setup="PostgreSQL + Redis", measure="all pages", met="missed",
+                                target=f"failed: {str(exc).splitlines()[0][:120]}"))
+            else:
+                rows += fill_page_rows(pg_rows, pg, nginx_result, postgres=True)
+                notes += [f"PostgreSQL + Redis: {n}" for n in pg["prepared"]["notes"]]
 
         log("bench/meter.py: decisions per second per store, in-process")
         meter_env = {**embedded_env, "MASTHEAD_BENCH_POSTGRES_URL": POSTGRES_URL,
@@ -311,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     header = [f"Benchmark run {when:%Y-%m-%d %H:%M} UTC "
               f"({'quick: ' if args.quick else ''}wrk -t2 -c{args.connections} -d{args.duration:g}s after a "
               f"{args.warmup:g}s warm-up; `masthead serve` = granian, one worker per core)",
-              *machine.markdown_lines(facts_machine, extra_versions)]
+              *machine.markdown_lines(facts_machine, extra_versions),
+              f"- Load average (1 min) {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after: other "
+              "work on the machine lowers every figure, nginx's included, so compare the ratios"]
     document = "\n".join([*header, "", table, "", *[f"- Note: {n}" for n in notes], ""])
     print(document)
     output = args.output or ROOT / "bench" / "results" / f"{when:%Y-%m-%d}-{facts_machine['host']}.md"
