@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
 
 from masthead.billing import emails
 from masthead.billing.gateways.base import (
@@ -276,8 +277,22 @@ def change_plan(sub: Subscription, plan: Plan) -> Subscription:
     with transaction.atomic():
         sub = _locked(pk=sub.pk)
         _guard(sub, Event.CHANGE_PLAN)
+        if not can_change_plan(sub):
+            # The provider would go on charging the old plan's price; refuse rather than
+            # let Masthead and the provider disagree about what the reader pays.
+            raise BillingError("Plan changes are not available for this payment method yet. "
+                               "Cancel and choose the new plan when this one ends.")
         _apply(sub, Event.CHANGE_PLAN, Facts(now=clock.now(), plan=plan.code, rules=rules()))
     return sub
+
+
+def can_change_plan(sub: Subscription) -> bool:
+    """Masthead charges the new plan at renewal itself; providers that renew on their side
+    would need the change pushed to them, which is not built yet."""
+    from masthead.billing.states import allowed
+
+    gateway_class = import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway])
+    return allowed(State(sub.state), Event.CHANGE_PLAN) and not getattr(gateway_class, "renews_itself", False)
 
 
 def _guard(sub: Subscription, event: Event) -> None:

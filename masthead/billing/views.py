@@ -20,7 +20,7 @@ from masthead.billing import actions
 from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
-from masthead.billing.states import State, allowed, Event
+from masthead.billing.states import State
 from masthead.core import clock
 
 DEFAULT_NEXT = "/account/subscription/"
@@ -125,7 +125,7 @@ def account(request):
         "renewing": bool(sub and sub.state in (State.ACTIVE.value, State.PAST_DUE.value)),
         "can_resume": bool(latest and latest.state == State.CANCELLED.value and latest.current_period_end
                            and latest.current_period_end > clock.now()),
-        "can_change": bool(latest and allowed(State(latest.state), Event.CHANGE_PLAN)),
+        "can_change": bool(latest and actions.can_change_plan(latest)),
         "renewal_offer": offer_for(latest.renewal_plan) if latest else None,
         "other_plans": other_plans,
         "payments": LedgerEntry.objects.filter(subscription__user=request.user).select_related("plan").order_by("-created_at"),

@@ -201,3 +201,13 @@ def test_razorpay_upi_autopay_and_card_mandates(client, reader, plans, razorpay_
     assert sub.plan.gateway_refs["razorpay"].startswith("plan_")
     html = client.get("/account/subscription/").content.decode()
     assert label in html
+
+
+def test_plan_changes_are_refused_where_the_provider_renews(client, reader, plans, provider,
+                                                            django_capture_on_commit_callbacks):
+    name, fake = provider
+    buy(client, reader, django_capture_on_commit_callbacks)
+    page = client.post("/account/subscription/plan/", {"plan": "super-saver"}, follow=True).content.decode()
+    assert "Plan changes are not available for this payment method yet." in page
+    assert Subscription.objects.get(user=reader).next_plan is None
+    assert "Change plan" not in client.get("/account/subscription/").content.decode()
