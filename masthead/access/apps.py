@@ -14,3 +14,10 @@ class AccessConfig(AppConfig):
         from masthead.access.login import merge_meter_at_login
 
         user_logged_in.connect(merge_meter_at_login, dispatch_uid="masthead.access.merge_meter_at_login")
+
+        # The funnel buffer lives in each server process: write what is left when it exits.
+        import atexit
+
+        from masthead.access import funnel
+
+        atexit.register(funnel.flush_quietly)

@@ -77,3 +77,11 @@ def flush() -> int:
                 _buffer[key] += n
         raise
     return sum(counts.values())
+
+
+def flush_quietly() -> None:
+    """flush() for process exit (registered in AccessConfig.ready): never raises."""
+    try:
+        flush()
+    except Exception:
+        logger.warning("funnel events lost at exit", exc_info=True)

@@ -91,3 +91,17 @@ def test_forget_erases_the_reader(store):
     store.forget("u:7", ["2026-12", "2026-11"])
 
     assert (store.used("u:7", "2026-12"), store.used("u:7", "2026-11"), store.used("u:8", "2026-12")) == (0, 0, 1)
+
+
+def test_the_sql_store_purges_reads_of_old_periods(sql_store):
+    import datetime as dt
+
+    from masthead.access.actions import purge_old_meter_reads
+    from masthead.core import clock
+
+    with clock.travel(clock.now() - dt.timedelta(days=200)):
+        sql_store.check_and_count("a:old", "2026-05", 1, 5)
+    sql_store.check_and_count("a:new", "2026-12", 1, 5)
+
+    assert purge_old_meter_reads() == 1
+    assert (sql_store.used("a:old", "2026-05"), sql_store.used("a:new", "2026-12")) == (0, 1)

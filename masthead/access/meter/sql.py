@@ -135,5 +135,12 @@ class SqlMeterStore(MeterStore):
     def purge_before(self, moment: dt.datetime) -> int:
         """Delete reads older than `moment` (periods long over); returns how many."""
         MeterPeriod, MeterRead = _models()
-        deleted, _ = MeterRead.objects.using(self.using).filter(read_at__lt=moment).delete()
+        with transaction.atomic(using=self.using):
+            old = MeterRead.objects.using(self.using).filter(read_at__lt=moment)
+            stale = set(old.values_list("reader_key", "period_key").distinct())
+            deleted, _ = old.delete()
+            # A period whose reads are all gone goes too.
+            for reader_key, period_key in stale:
+                if not MeterRead.objects.using(self.using).filter(reader_key=reader_key, period_key=period_key).exists():
+                    MeterPeriod.objects.using(self.using).filter(reader_key=reader_key, period_key=period_key).delete()
         return deleted
