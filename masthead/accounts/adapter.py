@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from masthead.accounts import devices
+from masthead.content.publication import current_publication
 from masthead.accounts.models import Device
 
 
@@ -26,6 +27,18 @@ class AccountAdapter(DefaultAccountAdapter):
             "and try again, or log in with a code sent by e-mail."
         ),
     }
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"{current_publication().name}: {subject}"
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Every account e-mail names the publication (not the request's host)."""
+        context = {
+            **context,
+            "publication_name": current_publication().name,
+            "public_url": settings.MASTHEAD_PUBLIC_URL,
+        }
+        return super().render_mail(template_prefix, email, context, headers=headers)
 
     def login(self, request, user) -> None:
         """Log in (Django rotates the session key), record the device, keep to the device limit."""

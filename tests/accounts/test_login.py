@@ -173,3 +173,15 @@ def test_anonymous_page_requests_never_read_the_session_or_the_user(client):
     touched = [q["sql"] for q in queries if "django_session" in q["sql"] or "auth_user" in q["sql"]]
     assert touched == []
     assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+def test_account_emails_name_the_publication(client, reader):
+    from masthead.content.publication import forget_publication
+    from tests.content.factories import PublicationFactory
+
+    PublicationFactory(name="The Test Gazette")
+    forget_publication()
+    client.post("/accounts/password/reset/", {"email": reader.email})
+
+    assert mail.outbox[0].subject == "The Test Gazette: Password Reset Email"
+    assert mail.outbox[0].body.startswith("Hello from The Test Gazette,")
