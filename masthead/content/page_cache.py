@@ -14,13 +14,14 @@ import functools
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from masthead.content import freshness
 from masthead.core import clock
 
 MESSAGES_COOKIE = "messages"
 CACHEABLE_PARAMS = {"page"}
+PUBLIC_MAX_AGE = 60
 
 
 def is_anonymous_request(request) -> bool:
@@ -30,13 +31,19 @@ def is_anonymous_request(request) -> bool:
 
 
 def anonymous_page_cache(view):
-    """Serve a cached rendering of ``view`` to anonymous GET requests."""
+    """Serve a cached rendering of ``view`` to anonymous GET requests.
+
+    Anonymous pages are also marked ``public`` for at most a minute (less when a
+    scheduled story is due sooner), so a CDN in front may keep them; every other reader's
+    page is ``private``. All of them vary on Cookie.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not is_anonymous_request(request):
+            return _personal(view(request, *args, **kwargs))
         if (
             request.method not in ("GET", "HEAD")
-            or not is_anonymous_request(request)
             # Only the page number varies a listing; any other query string (tracking
             # tags, junk) is rendered from the cached data but not kept, so nobody can
             # fill the cache with made-up URLs.
@@ -48,18 +55,27 @@ def anonymous_page_cache(view):
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"
         entry = cache.get(key)
         if entry is not None and entry[0] > now:
-            _, status, content_type, body = entry
+            until, status, content_type, body = entry
             response = HttpResponse(body, status=status, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                until = freshness.valid_until(now)
-                timeout = max(1, int((until - now).total_seconds()) + 1)
-                cache.set(key, (until, response.status_code, response["Content-Type"], response.content), timeout)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            until = freshness.valid_until(now)
+            timeout = max(1, int((until - now).total_seconds()) + 1)
+            cache.set(key, (until, response.status_code, response["Content-Type"], response.content), timeout)
+        max_age = max(0, min(PUBLIC_MAX_AGE, int((until - now).total_seconds())))
+        patch_cache_control(response, public=True, max_age=max_age)
         # The page depends on whether the reader has a session; shared caches must know.
         patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper
+
+
+def _personal(response):
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -201,3 +201,24 @@ def test_only_the_page_parameter_makes_a_separate_cached_page(client, publicatio
     assert "Tracked story" in tracked.content.decode()
     assert cache.get(prefix + "/?utm_source=newsletter") is None
     assert cache.get(prefix + "/?page=1") is not None
+
+
+def test_anonymous_pages_are_public_for_a_minute_at_most_and_never_past_a_scheduled_story(client, publication):
+    now = dt.datetime(2026, 6, 15, 4, 30, tzinfo=dt.timezone.utc)
+    with clock.travel(now, frozen=True):
+        ArticleFactory()
+        relaxed = client.get("/")
+        ArticleFactory(status=Article.Status.SCHEDULED, published_at=now + dt.timedelta(seconds=20))
+        soon = client.get("/")
+
+    assert relaxed["Cache-Control"] == "public, max-age=60"
+    assert soon["Cache-Control"] == "public, max-age=20"
+
+
+def test_a_logged_in_readers_page_is_private(client, publication, editor):
+    client.force_login(editor)
+
+    response = client.get("/")
+
+    assert response["Cache-Control"] == "private"
+    assert "Cookie" in response["Vary"]
