@@ -212,6 +212,19 @@ def module_rows(module: str, call: str, env: dict[str, str], setup: str, timeout
     return report.rows_from_module(setup, results)
 
 
+def code_under_test(commit: str | None) -> str:
+    """Which code the figures belong to: a commit, or the working tree on top of one."""
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    if commit:
+        return f"commit {git('rev-parse', '--short', commit) or commit}"
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "masthead")
+    return f"working tree at {head}" + (" with uncommitted changes under masthead/" if dirty else "")
+
+
 def export_commit(commit: str, target: Path) -> None:
     """Measure a commit rather than a tree others are editing: `git archive` it to `target`.
 
@@ -250,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     servers.ensure_tools()
     load_before = os.getloadavg()[0]
+    code = code_under_test(args.commit)
     if args.settings:
         global SETTINGS_MODULE
         SETTINGS_MODULE = args.settings.stem
@@ -317,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     when = dt.datetime.now(dt.timezone.utc)
     header = [f"Benchmark run {when:%Y-%m-%d %H:%M} UTC "
               f"({'quick: ' if args.quick else ''}wrk -t2 -c{args.connections} -d{args.duration:g}s after a "
-              f"{args.warmup:g}s warm-up; `masthead serve` = granian, one worker per core)",
+              f"{args.warmup:g}s warm-up; `masthead serve` = granian, one worker per core; {code})",
               *machine.markdown_lines(facts_machine, extra_versions),
               f"- Load average (1 min) {load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after: other "
               "work on the machine lowers every figure, nginx's included, so compare the ratios"]
