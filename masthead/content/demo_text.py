@@ -68,7 +68,7 @@ OFFICIALS = [
 POLICY_TOPICS = [
     "solar power", "digital payments", "rare earth minerals", "fertiliser imports", "river water sharing",
     "shipping lanes", "vaccine supplies", "electric buses", "food processing", "rail freight",
-    "textile exports", "skills training", "drone rules", "data protection", "crop insurance",
+    "textile exports", "skills training", "drones", "data protection", "crop insurance",
 ]
 
 TAGS = [

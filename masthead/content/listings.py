@@ -20,9 +20,10 @@ from masthead.content.publication import current_publication
 from masthead.core import clock
 
 PAGE_SIZE = 20
-TOP_STORIES = 7
+TOP_STORIES = 9
 EDITORS_PICKS = 5
 PER_SECTION = 4
+LATEST = 6
 SEARCH_LIMIT = 50
 
 
@@ -53,7 +54,7 @@ def front_page() -> FrontPage:
         shown = {c.id for c in top}
         picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)[:EDITORS_PICKS])
         shown |= {c.id for c in picks}
-        latest = cards(live().exclude(pk__in=shown)[:8])
+        latest = cards(live().exclude(pk__in=shown)[:LATEST])
         blocks = []
         for section in Section.objects.filter(in_navigation=True):
             section_cards = cards(live().filter(section=section).exclude(pk__in=shown)[:PER_SECTION])
