@@ -139,7 +139,7 @@ def article(request, year, month, day, slug):
 # decision, benefits) and kept briefly in-process, with a marker where that line goes.
 SHELL_SECONDS = 30
 NOTICE_MARKER = "<!--mh:meter-notice-->"
-_shells = rendering._LRU(1024)
+_shells = rendering.LRU(1024)
 
 
 def _shareable(request, reader) -> bool:
@@ -183,7 +183,6 @@ def _page(request, parts, decision, rules, reader, *, preview_status: str = "", 
         "preview_status": preview_status,
         # The reader's user, so the base template does not look at the session for anonymous readers.
         "user": reader.user,
-        "reader_benefits": decision.benefits,
     }
     response = TemplateResponse(request, "content/article.html", context)
     response.render()

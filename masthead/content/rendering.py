@@ -36,7 +36,7 @@ PAYWALLED_CLASS = "paywalled-content"
 LOCAL_ENTRIES = 512
 
 
-class _LRU:
+class LRU:
     """A small thread-safe in-process LRU (per worker)."""
 
     def __init__(self, size: int):
@@ -63,8 +63,8 @@ class _LRU:
             self.data.clear()
 
 
-_facts = _LRU(LOCAL_ENTRIES * 4)
-_parts = _LRU(LOCAL_ENTRIES)
+_facts = LRU(LOCAL_ENTRIES * 4)
+_parts = LRU(LOCAL_ENTRIES)
 
 
 def forget_all() -> None:
@@ -273,7 +273,7 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
         byline_html = format_html('<span class="article__byline">{}</span> · ', article.source.name)
     figure = ""
     if image_url:
-        caption = " ".join(part for part in [article.lead_image_caption] if part)
+        caption = article.lead_image_caption
         credit = format_html(' <span class="article__credit">{}</span>', article.lead_image_credit) \
             if article.lead_image_credit else ""
         figure = format_html(
