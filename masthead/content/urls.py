@@ -8,7 +8,13 @@ from masthead.content.views_sitemap import news_sitemap
 
 app_name = "content"
 
+# The article page and the front page are the busiest URLs, so they are tried first.
 urlpatterns = [
+    re_path(
+        r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        article_view.article,
+        name="article",
+    ),
     path("", views.home, name="home"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("section/<slug:slug>/rss/", anonymous_page_cache(feeds.SectionStories()), name="section_rss"),
@@ -35,11 +41,6 @@ urlpatterns = [
         anonymous_page_cache(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap",
-    ),
-    re_path(
-        r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
-        article_view.article,
-        name="article",
     ),
     path("preview/<int:pk>/", article_view.preview, name="preview"),
 ]
