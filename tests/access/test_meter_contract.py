@@ -93,11 +93,15 @@ def test_forget_erases_the_reader(store):
     assert (store.used("u:7", "2026-12"), store.used("u:7", "2026-11"), store.used("u:8", "2026-12")) == (0, 0, 1)
 
 
-def test_the_sql_store_purges_reads_of_old_periods(sql_store):
+def test_the_sql_store_purges_reads_of_old_periods(sql_store, settings):
     import datetime as dt
 
     from masthead.access.actions import purge_old_meter_reads
+    from masthead.access.meter.base import reset_store
     from masthead.core import clock
+
+    settings.MASTHEAD_METER_STORE = "masthead.access.meter.sql.SqlMeterStore"
+    reset_store()
 
     with clock.travel(clock.now() - dt.timedelta(days=200)):
         sql_store.check_and_count("a:old", "2026-05", 1, 5)
