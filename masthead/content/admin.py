@@ -128,10 +128,13 @@ class ArticleAdmin(admin.ModelAdmin):
             if obj.status == Article.Status.SCHEDULED:
                 local = current_publication().local(obj.published_at)
                 messages.info(request, f"“{obj.headline}” is scheduled and goes live at {local:%d %b %Y, %H:%M} ({local.tzname()}).")
-        elif wanted == Article.Status.WITHDRAWN and previous != Article.Status.WITHDRAWN and change:
+        elif change and wanted != previous and wanted in (Article.Status.WITHDRAWN, Article.Status.DRAFT):
             obj.status = previous
             super().save_model(request, obj, form, change)
-            actions.withdraw_article(obj, by=request.user)
+            if wanted == Article.Status.WITHDRAWN:
+                actions.withdraw_article(obj, by=request.user)
+            else:
+                actions.unpublish_article(obj, by=request.user)
         else:
             super().save_model(request, obj, form, change)
 

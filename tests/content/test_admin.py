@@ -137,3 +137,20 @@ def test_other_content_admin_pages_load(editor_client, publication):
         "app_label": "content", "model_name": "article", "field_name": "authors", "term": "",
     })
     assert response.status_code == 200
+
+
+def test_changing_the_status_in_the_form_withdraws_or_unpublishes(editor_client, editor, publication):
+    section, author, tag = SectionFactory(), AuthorFactory(), TagFactory()
+    live = ArticleFactory(headline="Rates held steady", slug="rates-held-steady", section=section)
+    moment = live.published_at.astimezone(publication.zone)
+    data = _form(section, author, tag, published_at_0=moment.strftime("%Y-%m-%d"),
+                 published_at_1=moment.strftime("%H:%M:%S"))
+
+    editor_client.post(f"/admin/content/article/{live.pk}/change/", data | {"status": "withdrawn"})
+    withdrawn = Article.objects.get(pk=live.pk)
+    editor_client.post(f"/admin/content/article/{live.pk}/change/", data | {"status": "draft"})
+    drafted = Article.objects.get(pk=live.pk)
+
+    assert (withdrawn.status, withdrawn.published_by) == (Article.Status.WITHDRAWN, editor)
+    assert drafted.status == Article.Status.DRAFT
+    assert drafted.published_at == live.published_at.replace(microsecond=0)
