@@ -23,7 +23,8 @@ from masthead.access.decision import ReaderFacts, Rules
 
 COOKIE_SALT = "masthead.access.meter"
 COOKIE_MAX_AGE = 400 * 24 * 3600
-CAPPED_FLAG = "c"
+CAPPED_FLAG = "c"    # counted against its address's daily cap, and over it
+COUNTED_FLAG = "k"   # counted against its address's daily cap, within it
 # The query marker on the one redirect that checks a new client keeps cookies.
 COOKIE_CHECK_PARAM = "m"
 
@@ -51,12 +52,13 @@ def _signer() -> signing.Signer:
     return signing.Signer(salt=COOKIE_SALT)
 
 
-def cookie_value(meter_id: str, *, capped: bool = False) -> str:
-    return _signer().sign(f"{meter_id}.{CAPPED_FLAG}" if capped else meter_id)
+def cookie_value(meter_id: str, *, capped: bool = False, flag: str = "") -> str:
+    flag = CAPPED_FLAG if capped else flag
+    return _signer().sign(f"{meter_id}.{flag}" if flag else meter_id)
 
 
-def read_cookie(value: str | None) -> tuple[str, bool] | None:
-    """(meter id, capped) from a cookie value, or None if absent or forged."""
+def read_cookie_flag(value: str | None) -> tuple[str, str] | None:
+    """(meter id, flag) from a cookie value, or None if absent or forged."""
     if not value:
         return None
     try:
@@ -64,7 +66,13 @@ def read_cookie(value: str | None) -> tuple[str, bool] | None:
     except signing.BadSignature:
         return None
     meter_id, _, flag = raw.partition(".")
-    return (meter_id, flag == CAPPED_FLAG) if meter_id else None
+    return (meter_id, flag) if meter_id else None
+
+
+def read_cookie(value: str | None) -> tuple[str, bool] | None:
+    """(meter id, capped) from a cookie value, or None if absent or forged."""
+    found = read_cookie_flag(value)
+    return (found[0], found[1] == CAPPED_FLAG) if found else None
 
 
 def address_block(ip: str | None) -> str | None:
@@ -124,29 +132,40 @@ def _build(request, rules: Rules, *, now=None) -> Reader:
     user = request_user(request)
     if user.is_authenticated:
         return Reader(ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user, ip=ip)
-    found = read_cookie(request.COOKIES.get(settings.MASTHEAD_METER_COOKIE))
+    found = read_cookie_flag(request.COOKIES.get(settings.MASTHEAD_METER_COOKIE))
     if found is not None:
-        meter_id, capped = found
-        return Reader(ReaderFacts(f"a:{meter_id}", over_ip_cap=capped), user=user, ip=ip)
+        meter_id, flag = found
+        if rules.anonymous_meters_per_ip and not flag:
+            # First time this meter is seen back under a cap: count it against its address
+            # now (once per cookie). Counting only cookies that come back means a client
+            # that keeps none cannot use up an address's allowance.
+            flag = _count_against_address(meter_id, ip, rules, now=now)
+            reader = Reader(ReaderFacts(f"a:{meter_id}", over_ip_cap=flag == CAPPED_FLAG), user=user, ip=ip)
+            reader.new_cookie = cookie_value(meter_id, flag=flag)
+            return reader
+        return Reader(ReaderFacts(f"a:{meter_id}", over_ip_cap=flag == CAPPED_FLAG), user=user, ip=ip)
     return Reader(
         ReaderFacts(None), user=user, ip=ip, cookies_refused=COOKIE_CHECK_PARAM in request.GET
     )
 
 
-def issue_cookie(reader: Reader, rules: Rules, *, now) -> str:
-    """A new meter id for a reader without one; counted against its address's daily cap
-    when the publisher set one. Returns the signed cookie value to set."""
-    meter_id = secrets.token_urlsafe(12)
-    capped = False
-    block = address_block(reader.ip) if rules.anonymous_meters_per_ip else None
-    if block:
-        from masthead.access.meter.base import get_store
+def _count_against_address(meter_id: str, ip: str | None, rules: Rules, *, now=None) -> str:
+    """Count a meter against its address's daily cap; the cookie flag that records it."""
+    block = address_block(ip)
+    if not block:
+        return COUNTED_FLAG
+    from masthead.access.meter.base import get_store
+    from masthead.core import clock
 
-        item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")
-        day = now.strftime("%Y-%m-%d")
-        result = get_store().check_and_count(f"ip:{block}", f"day-{day}", item, rules.anonymous_meters_per_ip)
-        capped = not result.allowed
-    reader.new_cookie = cookie_value(meter_id, capped=capped)
+    item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")
+    day = (now or clock.now()).strftime("%Y-%m-%d")
+    result = get_store().check_and_count(f"ip:{block}", f"day-{day}", item, rules.anonymous_meters_per_ip)
+    return COUNTED_FLAG if result.allowed else CAPPED_FLAG
+
+
+def issue_cookie(reader: Reader, rules: Rules, *, now) -> str:
+    """A new meter id for a reader without one. Returns the signed cookie value to set."""
+    reader.new_cookie = cookie_value(secrets.token_urlsafe(12))
     return reader.new_cookie
 
 

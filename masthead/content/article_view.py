@@ -102,7 +102,9 @@ def article(request, year, month, day, slug):
     reader = readers.for_request(request, rules)
     if reader.meter_key and readers.COOKIE_CHECK_PARAM in request.GET:
         # Back from the cookie check with the cookie: drop the marker from the address bar.
-        return _private(HttpResponseRedirect(_without_marker(request)))
+        response = _private(HttpResponseRedirect(_without_marker(request)))
+        readers.set_cookie(response, reader)  # the cookie now records the address check, if any
+        return response
     benefits = benefits_for(request, reader.user, now=now)
     decision = decide(reader, facts.item, now, benefits=benefits, rules=rules)
 

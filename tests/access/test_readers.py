@@ -251,3 +251,28 @@ def test_rules_saved_in_the_admin_apply_at_once(publication, editor):
     assert response.status_code == 302
     assert (current_rules().free_limit, current_rules().teaser_paragraphs) == (3, 2)
     assert current_rules().crawler_domains == ("googlebot.com",)
+
+
+def test_clients_that_keep_no_cookie_do_not_use_up_an_address_allowance(publication):
+    AccessRules.objects.create(anonymous_meters_per_ip=2)
+    article = ArticleFactory(body=BODY)
+    for _ in range(10):  # a scraper that never sends the cookie back
+        Client().get(article.get_absolute_url(), REMOTE_ADDR="198.51.100.20")
+
+    page = read(Client(), article, REMOTE_ADDR="198.51.100.20").content.decode()
+
+    assert "Gated paragraph." in page
+
+
+def test_a_cookie_from_the_api_is_counted_against_the_cap_on_its_first_page_read(publication):
+    AccessRules.objects.create(anonymous_meters_per_ip=1)
+    article = ArticleFactory(body=BODY)
+    first = Client()
+    read(first, article, REMOTE_ADDR="198.51.100.30")
+    second = Client()
+    second.get(f"/api/articles/{article.pk}/", REMOTE_ADDR="198.51.100.30")  # cookie, not yet counted
+
+    page = second.get(article.get_absolute_url(), REMOTE_ADDR="198.51.100.30").content.decode()
+
+    assert "Create a free account to keep reading." in page
+    assert readers.read_cookie(second.cookies["mh_meter"].value)[1] is True
