@@ -276,3 +276,10 @@ def test_a_cookie_from_the_api_is_counted_against_the_cap_on_its_first_page_read
 
     assert "Create a free account to keep reading." in page
     assert readers.read_cookie(second.cookies["mh_meter"].value)[1] is True
+
+
+def test_access_decide_is_the_one_entry():
+    import masthead.access
+    from masthead.access.service import decide
+
+    assert masthead.access.decide is decide
