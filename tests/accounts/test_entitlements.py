@@ -151,3 +151,41 @@ def test_the_client_ip_follows_the_trusted_proxy_setting(settings):
     settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
     assert client_ip(RequestFactory().get("/", HTTP_X_REAL_IP="198.51.100.4")) == "198.51.100.4"
     assert client_ip(RequestFactory().get("/", HTTP_X_REAL_IP="junk")) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_readers_arriving_together_never_take_more_seats_than_the_limit():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (MASTHEAD_DATABASE_URL)")
+    OrganisationFactory(email_domains="newsroom.example", seat_limit=3)
+    readers = [ReaderFactory(email=f"r{n}@newsroom.example") for n in range(8)]
+    barrier = threading.Barrier(len(readers))
+    granted: list[bool] = []
+    errors: list[BaseException] = []
+
+    def arrive(user):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            granted.append(bool(grant_source(user, now=clock.now())))
+        except BaseException as exc:  # surfaced in the assert below
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=arrive, args=(r,)) for r in readers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert granted.count(True) == 3
+    assert OrganisationMember.objects.filter(status="member").count() == 3
+    assert OrganisationMember.objects.filter(status="refused").count() == 5
