@@ -211,3 +211,21 @@ def test_plan_changes_are_refused_where_the_provider_renews(client, reader, plan
     assert "Plan changes are not available for this payment method yet." in page
     assert Subscription.objects.get(user=reader).next_plan is None
     assert "Change plan" not in client.get("/account/subscription/").content.decode()
+
+
+def test_renew_reconciles_a_razorpay_subscription_whose_webhook_never_came(
+        client, reader, plans, razorpay_fake, settings, django_capture_on_commit_callbacks):
+    from masthead.billing.renewals import renew_due
+
+    settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
+    buy(client, reader, django_capture_on_commit_callbacks)
+    sub = Subscription.objects.get(user=reader)
+    razorpay_fake.halt(sub.gateway_ref)  # its webhook is lost
+    with django_capture_on_commit_callbacks(execute=True):
+        early = renew_due(now=sub.current_period_end - __import__("datetime").timedelta(days=1))
+    assert early.reconciled == 0  # nothing is asked of Razorpay before the period ends
+    with django_capture_on_commit_callbacks(execute=True):
+        report = renew_due(now=sub.current_period_end)
+    assert (report.reconciled, report.renewed) == (1, 0)
+    sub.refresh_from_db()
+    assert sub.state == "expired"
