@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 SLOTS = [
-    # name, width, height, headline
+    # name (as the content templates place them), width, height, headline
     ("top", 728, 90, "Advertise with us: reach readers across India"),
-    ("article", 300, 250, "Your brand here: ask about article placements"),
     ("sidebar", 300, 600, "Read without ads: subscribe today"),
-    ("footer", 728, 90, "Partner with our newsroom"),
+    ("article-top", 728, 90, "Your brand here: ask about article placements"),
+    ("article-bottom", 300, 250, "Partner with our newsroom"),
 ]
 
 MARKUP = (

@@ -104,7 +104,7 @@ def test_editing_a_slot_shows_at_once(reader):
 def test_seed_ads_is_idempotent():
     assert seed_ads(progress=lambda _: None) == 4
     assert seed_ads(progress=lambda _: None) == 0
-    assert sorted(AdSlot.objects.values_list("name", flat=True)) == ["article", "footer", "sidebar", "top"]
+    assert sorted(AdSlot.objects.values_list("name", flat=True)) == ["article-bottom", "article-top", "sidebar", "top"]
     assert "http" not in "".join(AdSlot.objects.values_list("markup", flat=True))
 
 

@@ -49,3 +49,28 @@ def test_export_and_delete_through_every_module(reader):
     assert data["accounts"]["account"]["email"] == "hamlet@example.com"
     assert deleted.status_code == 200
     assert get_user_model().objects.get(pk=reader.pk).is_active is False
+
+
+def test_real_pages_carry_the_ads_for_readers_and_none_for_ad_free_readers(reader):
+    from masthead.accounts.demo import seed_ads
+    from masthead.content.models import Article
+    from tests.content.factories import ArticleFactory, PublicationFactory
+
+    PublicationFactory()
+    seed_ads(progress=lambda _: None)
+    article = ArticleFactory(headline="Budget explained", access=Article.Access.FREE)
+    browser = Client(HTTP_USER_AGENT=CHROME_WINDOWS)
+    log_in(browser, reader.email)
+
+    before_home = browser.get("/").content.decode()
+    before_article = browser.get(article.get_absolute_url()).content.decode()
+    GrantFactory(user=reader, all_benefits=False, benefits=["ad_free"])
+    after_home = browser.get("/").content.decode()
+    after_article = browser.get(article.get_absolute_url()).content.decode()
+
+    assert "Advertise with us: reach readers across India" in before_home
+    assert "Your brand here: ask about article placements" in before_article
+    for page in (after_home, after_article):
+        assert "ad-slot" not in page
+        assert "Advertise with us" not in page and "Your brand here" not in page
+    assert "Budget explained" in after_article
