@@ -5,10 +5,20 @@ anonymous reader sees (ads in place, "Subscribe" and "Log in" links, no messages
 rendered page is kept and served again until the content changes or the next scheduled
 story falls due (see freshness). A reader with a session cookie, or a pending message,
 always gets a fresh rendering: their page may show their account or drop the ads.
+
+Two layers, one rule:
+
+- ``anonymous_page_cache`` wraps a view: it keeps the rendered body and serves it again
+  from inside the view layer. It works with no settings at all.
+- ``AnonymousPageCacheMiddleware`` (optional, listed in MIDDLEWARE right after
+  WhiteNoise) keeps the *finished* response, headers included, of every page the
+  decorator marked cacheable, and serves the next anonymous request for it before
+  sessions, CSRF, authentication, messages and URL resolution run at all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 from django.conf import settings
@@ -21,13 +31,46 @@ from masthead.core import clock
 
 MESSAGES_COOKIE = "messages"
 CACHEABLE_PARAMS = {"page"}
+MAX_PATH = 300
 PUBLIC_MAX_AGE = 60
+# Set on a response the decorator found cacheable: when the rendering stops being valid.
+UNTIL_ATTRIBUTE = "masthead_cacheable_until"
 
 
 def is_anonymous_request(request) -> bool:
     """True when nothing about the request can make its page differ from anyone else's."""
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and is_anonymous_request(request)
+        # Only the page number varies a listing; any other query string (tracking tags,
+        # junk) is rendered from the cached data but not kept, so nobody can fill the
+        # cache with made-up URLs.
+        and set(request.GET) <= CACHEABLE_PARAMS
+        and len(request.get_full_path()) <= MAX_PATH
+    )
+
+
+def _public(response, until: dt.datetime, now: dt.datetime):
+    max_age = max(0, min(PUBLIC_MAX_AGE, int((until - now).total_seconds())))
+    patch_cache_control(response, public=True, max_age=max_age)
+    # The page depends on whether the reader has a session; shared caches must know.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _personal(response):
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _timeout(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, int((until - now).total_seconds()) + 1)
 
 
 def anonymous_page_cache(view):
@@ -42,14 +85,7 @@ def anonymous_page_cache(view):
     def wrapper(request, *args, **kwargs):
         if not is_anonymous_request(request):
             return _personal(view(request, *args, **kwargs))
-        if (
-            request.method not in ("GET", "HEAD")
-            # Only the page number varies a listing; any other query string (tracking
-            # tags, junk) is rendered from the cached data but not kept, so nobody can
-            # fill the cache with made-up URLs.
-            or not set(request.GET) <= CACHEABLE_PARAMS
-            or len(request.get_full_path()) > 300
-        ):
+        if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         now = clock.now()
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"
@@ -64,18 +100,41 @@ def anonymous_page_cache(view):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             until = freshness.valid_until(now)
-            timeout = max(1, int((until - now).total_seconds()) + 1)
-            cache.set(key, (until, response.status_code, response["Content-Type"], response.content), timeout)
-        max_age = max(0, min(PUBLIC_MAX_AGE, int((until - now).total_seconds())))
-        patch_cache_control(response, public=True, max_age=max_age)
-        # The page depends on whether the reader has a session; shared caches must know.
-        patch_vary_headers(response, ["Cookie"])
-        return response
+            cache.set(key, (until, response.status_code, response["Content-Type"], response.content),
+                      _timeout(until, now))
+        setattr(response, UNTIL_ATTRIBUTE, until)
+        return _public(response, until, now)
 
     return wrapper
 
 
-def _personal(response):
-    patch_cache_control(response, private=True)
-    patch_vary_headers(response, ["Cookie"])
-    return response
+class AnonymousPageCacheMiddleware:
+    """Answer anonymous requests for cached listing pages before the rest of the stack.
+
+    Only responses that ``anonymous_page_cache`` marked (an anonymous request, a 200, no
+    cookie set on the way out) are kept, with the headers the inner middleware added.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        now = clock.now()
+        key = f"content:{freshness.version()}:response:{request.scheme}:{request.get_full_path()}"
+        entry = cache.get(key)
+        if entry is not None and entry[0] > now:
+            until, status, headers, body = entry
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            # Cache-Control is recomputed: max-age counts down to the next scheduled story.
+            del response.headers["Cache-Control"]
+            return _public(response, until, now)
+        response = self.get_response(request)
+        until = getattr(response, UNTIL_ATTRIBUTE, None)
+        if until is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
+            cache.set(key, (until, response.status_code, headers, response.content), _timeout(until, now))
+        return response

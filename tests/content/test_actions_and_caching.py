@@ -222,3 +222,66 @@ def test_a_logged_in_readers_page_is_private(client, publication, editor):
 
     assert response["Cache-Control"] == "private"
     assert "Cookie" in response["Vary"]
+
+
+@pytest.fixture
+def early_page_cache(settings):
+    """MIDDLEWARE with the optional early page cache right after WhiteNoise."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+                      "masthead.content.page_cache.AnonymousPageCacheMiddleware")
+    settings.MIDDLEWARE = middleware
+
+
+def test_the_early_page_cache_serves_finished_responses_with_their_headers(
+    client, publication, early_page_cache, django_assert_num_queries, monkeypatch
+):
+    ArticleFactory(headline="Early bird")
+    first = client.get("/")
+    from masthead.content import views
+
+    def exploding(*args, **kwargs):
+        raise AssertionError("the view ran on a cached request")
+
+    monkeypatch.setattr(views.listings, "front_page", exploding)
+    with django_assert_num_queries(0):
+        second = client.get("/")
+
+    assert second.content == first.content
+    assert "Early bird" in second.content.decode()
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["Vary"] == "Cookie"
+    assert second["Cache-Control"] == "public, max-age=60"
+
+
+def test_the_early_page_cache_keeps_no_personal_page_and_follows_the_content(
+    client, publication, editor, early_page_cache
+):
+    article = ArticleFactory(headline="Soon withdrawn")
+    assert "Soon withdrawn" in client.get("/").content.decode()
+
+    actions.withdraw_article(article)
+    anonymous = client.get("/").content.decode()
+    client.force_login(editor)
+    personal = client.get("/")
+
+    assert "Soon withdrawn" not in anonymous
+    assert "My account" in personal.content.decode() and personal["Cache-Control"] == "private"
+    client.logout()
+    assert "My account" not in client.get("/").content.decode()
+
+
+def test_the_early_page_cache_ignores_pages_not_marked_cacheable(client, publication, early_page_cache):
+    ArticleFactory(headline="Searchable")
+
+    from django.core.cache import cache
+
+    client.get("/search/?q=searchable")
+    response = client.get("/robots.txt")
+
+    prefix = f"content:{freshness.version()}:response:http:"
+    assert response.status_code == 200 and "Cache-Control" not in response
+    assert cache.get(prefix + "/robots.txt") is None
+    assert cache.get(prefix + "/search/?q=searchable") is None
+    client.get("/")
+    assert cache.get(prefix + "/") is not None
