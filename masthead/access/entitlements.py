@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -47,7 +48,12 @@ staff_source.anonymous = False
 
 
 def _sources():
-    return [import_string(path) for path in settings.MASTHEAD_ENTITLEMENT_SOURCES]
+    return _imported(tuple(settings.MASTHEAD_ENTITLEMENT_SOURCES))
+
+
+@functools.lru_cache(maxsize=8)
+def _imported(paths: tuple[str, ...]):
+    return [import_string(path) for path in paths]
 
 
 def for_reader(user, *, now: dt.datetime | None = None, ip: str | None = None) -> frozenset[Benefit]:

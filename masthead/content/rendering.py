@@ -87,6 +87,7 @@ class ArticleFacts:
     modified_at: dt.datetime
     url: str
     item: ItemFacts
+    content_version: str = ""  # the content version these facts were read under
 
     def is_live(self, now: dt.datetime) -> bool:
         return self.status in ("published", "scheduled") and self.published_at is not None and self.published_at <= now
@@ -344,8 +345,9 @@ def _load(pk: int):
     )
 
 
-def facts_of(article) -> ArticleFacts:
+def facts_of(article, content_version: str | None = None) -> ArticleFacts:
     from masthead.access.service import item_facts
+    from masthead.content import freshness
 
     return ArticleFacts(
         pk=article.pk,
@@ -355,6 +357,7 @@ def facts_of(article) -> ArticleFacts:
         modified_at=article.modified_at,
         url=article.get_absolute_url(),
         item=item_facts(article),
+        content_version=freshness.version() if content_version is None else content_version,
     )
 
 
@@ -363,7 +366,8 @@ def facts_for_slug(slug: str) -> ArticleFacts | None:
     from masthead.content import freshness
     from masthead.content.models import Article
 
-    key = (freshness.version(), slug)
+    version = freshness.version()
+    key = (version, slug)
     found = _facts.get(key)
     if found is not None:
         return found or None
@@ -373,7 +377,7 @@ def facts_for_slug(slug: str) -> ArticleFacts | None:
               "section__slug", "section__is_premium")
         .filter(slug=slug).first()
     )
-    found = facts_of(article) if article is not None else False
+    found = facts_of(article, version) if article is not None else False
     _facts.put(key, found)
     return found or None
 
@@ -388,7 +392,8 @@ def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> A
     # header and footer without touching the article's modified_at); the rules' lists
     # change whether the JSON-LD says the story is free.
     rules_version = hash((rules.free_sections, rules.premium_sections, rules.free_tags, rules.premium_tags))
-    key = (facts.pk, facts.modified_at.isoformat(), teaser_paragraphs, freshness.version(), rules_version)
+    key = (facts.pk, facts.modified_at.isoformat(), teaser_paragraphs,
+           facts.content_version or freshness.version(), rules_version)
     parts = _parts.get(key)
     if parts is not None:
         return parts

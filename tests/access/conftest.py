@@ -27,6 +27,9 @@ def _fresh_access_state():
     from masthead.content import rendering
 
     def clean():
+        from masthead.access.service import forget_zone
+
+        forget_zone()
         funnel.discard()
         rendering.forget_all()
         forget_rules()
