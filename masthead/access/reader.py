@@ -9,6 +9,7 @@ an anonymous read costs no session lookup.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import ipaddress
@@ -166,8 +167,11 @@ def _count_against_address(meter_id: str, ip: str | None, rules: Rules, *, now=N
     from masthead.core import clock
 
     item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")
-    day = (now or clock.now()).strftime("%Y-%m-%d")
-    result = get_store().check_and_count(f"ip:{block}", f"day-{day}", item, rules.anonymous_meters_per_ip)
+    now = now or clock.now()
+    result = get_store().check_and_count(
+        f"ip:{block}", f"day-{now:%Y-%m-%d}", item, rules.anonymous_meters_per_ip,
+        expires_at=now + dt.timedelta(days=1),
+    )
     return COUNTED_FLAG if result.allowed else CAPPED_FLAG
 
 
