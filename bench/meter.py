@@ -186,6 +186,7 @@ def run(n: int | None = None) -> list[dict]:
 
 
 def markdown(rows: list[dict]) -> str:
+    """The rows as a Markdown table."""
     lines = ["| measure | decisions/s | p50 | p99 | bytes per reader-month |", "| --- | --: | --: | --: | --: |"]
     for r in rows:
         rate = r.get("decisions_per_s")

@@ -6,6 +6,8 @@ from masthead.access.rules import forget_rules
 
 @admin.register(AccessRules)
 class AccessRulesAdmin(admin.ModelAdmin):
+    """The one rules row: no adding a second, no deleting."""
+
     fieldsets = [
         ("Meter", {"fields": ["free_limit", "period", "teaser_paragraphs", "registration_wall",
                               "anonymous_meters_per_ip"]}),
@@ -30,6 +32,8 @@ class AccessRulesAdmin(admin.ModelAdmin):
 
 @admin.register(FunnelEvent)
 class FunnelEventAdmin(admin.ModelAdmin):
+    """Funnel counters, read-only (written in bulk by access.funnel)."""
+
     list_display = ["day", "kind", "reason", "channel", "count"]
     list_filter = ["kind", "channel", "day"]
     date_hierarchy = "day"

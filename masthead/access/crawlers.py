@@ -22,6 +22,8 @@ VERDICT_TTL = 24 * 3600
 
 
 class Resolver(Protocol):
+    """DNS lookups the crawler check needs (injectable)."""
+
     def reverse(self, ip: str) -> str | None: ...
 
     def forward(self, host: str) -> set[str]: ...
@@ -48,11 +50,13 @@ dns_resolver = SocketResolver()
 
 
 def claims_to_be_crawler(user_agent: str) -> bool:
+    """The user agent names a search crawler (worth a DNS check; proves nothing)."""
     agent = (user_agent or "").lower()
     return any(token in agent for token in CRAWLER_TOKENS)
 
 
 def in_ranges(ip: str, ranges) -> bool:
+    """The address lies in one of the networks (malformed entries are skipped)."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
@@ -67,6 +71,7 @@ def in_ranges(ip: str, ranges) -> bool:
 
 
 def host_in_domains(host: str, domains) -> bool:
+    """The host is one of the domains or a subdomain of one (not merely ending in its text)."""
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in domains)
 

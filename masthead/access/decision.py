@@ -54,6 +54,8 @@ _LABELS = {
 
 
 class Access(str, enum.Enum):
+    """An item's access level (the Article.access values)."""
+
     FREE = "free"
     METERED = "metered"
     PREMIUM = "premium"
@@ -124,6 +126,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class Decision:
+    """What decide() answers: may the reader read it, why, and the meter's counts."""
+
     granted: bool
     reason: Reason
     access: Access
@@ -152,6 +156,7 @@ def effective_access(item: ItemFacts, rules: Rules) -> Access:
 
 
 def is_archived(item: ItemFacts, rules: Rules, now: dt.datetime) -> bool:
+    """Older than the archive age: a non-free item then needs the ARCHIVE benefit."""
     if not rules.archive_days or item.published_at is None:
         return False
     return now - item.published_at > dt.timedelta(days=rules.archive_days)

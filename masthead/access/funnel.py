@@ -45,11 +45,13 @@ def record(kind: str, reason: str = "", channel: str = "web") -> None:
 
 
 def pending() -> dict:
+    """The counters not yet written (tests, diagnostics)."""
     with _lock:
         return dict(_buffer)
 
 
 def discard() -> None:
+    """Drop the buffer without writing it (tests)."""
     with _lock:
         _buffer.clear()
 

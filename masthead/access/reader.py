@@ -55,6 +55,7 @@ def _signer() -> signing.Signer:
 
 
 def cookie_value(meter_id: str, *, capped: bool = False, flag: str = "") -> str:
+    """The signed meter cookie value for a meter id (and its address-cap flag)."""
     flag = CAPPED_FLAG if capped else flag
     return _signer().sign(f"{meter_id}.{flag}" if flag else meter_id)
 

@@ -41,6 +41,7 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def from_row(row) -> Rules:
+    """The Rules an AccessRules row describes (with its section and tag slugs)."""
     return Rules(
         free_limit=row.free_limit,
         period=row.period,
@@ -75,6 +76,7 @@ def current_rules() -> Rules:
 
 
 def forget_rules() -> None:
+    """Drop the cached rules (after the row or its lists change)."""
     global _local
     _local = None
     cache.delete(CACHE_KEY)

@@ -51,6 +51,7 @@ def _zone():
 
 
 def forget_zone() -> None:
+    """Drop the in-process time zone (tests that change the publication)."""
     global _zone_cache
     _zone_cache = None
 
@@ -93,6 +94,7 @@ def _count(result: Decision, channel: str) -> None:
 
 
 def record_cookie_wall(channel: str = "web") -> None:
+    """Count a "free articles need cookies" paywall actually shown."""
     funnel.record("paywall_shown", Reason.COOKIES_REQUIRED.value, channel)
 
 

@@ -15,6 +15,7 @@ from masthead.access.decision import ReaderFacts
 
 
 def bearer_token(request) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if any."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None

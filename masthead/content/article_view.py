@@ -50,10 +50,12 @@ def offers():
 
 
 def period_phrase(rules) -> str:
+    """"this month" or "in 30 days", as the paywall and the notice say it."""
     return "this month" if rules.period == "month" else "in 30 days"
 
 
 def paywall_html(decision, rules, article_url: str) -> str:
+    """The paywall for a refused decision, with the live limit and the plans."""
     return render_to_string(
         "access/paywall.html",
         {
@@ -170,6 +172,7 @@ def _anonymous_page(request, parts, decision, rules, reader):
 
 
 def forget_shells() -> None:
+    """Drop this process's anonymous page shells (tests)."""
     _shells.clear()
 
 

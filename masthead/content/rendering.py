@@ -95,6 +95,8 @@ class ArticleFacts:
 
 @dataclass(frozen=True)
 class ArticleParts:
+    """The rendered parts of one article version; rest_html is the gated part."""
+
     pk: int
     url: str
     absolute_url: str
@@ -346,6 +348,7 @@ def _load(pk: int):
 
 
 def facts_of(article, content_version: str | None = None) -> ArticleFacts:
+    """ArticleFacts from an Article (its section and tags loaded)."""
     from masthead.access.service import item_facts
     from masthead.content import freshness
 

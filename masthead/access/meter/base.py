@@ -62,4 +62,5 @@ def reset_store() -> None:
 
 
 def remaining(limit: int, used: int) -> int:
+    """Free reads left under the limit (never negative)."""
     return max(0, limit - used)

@@ -27,6 +27,8 @@ def _script(name: str) -> str:
 
 
 class RedisMeterStore(MeterStore):
+    """The meter in Redis: a set of article ids per reader-period, one script per decision."""
+
     def __init__(self, url: str | None = None, *, prefix: str = "mh:", client=None):
         self.client = client or redis.Redis.from_url(url or settings.MASTHEAD_METER_REDIS_URL)
         self.prefix = prefix
