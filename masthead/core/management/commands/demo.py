@@ -30,6 +30,11 @@ class Command(BaseCommand):
         address = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nThe demo publication is at {address}"))
         self.stdout.write(f"Editors log in at {address}admin/ as '{username}' with password '{password}'")
+        from django.conf import settings
+
+        self.stdout.write(
+            f"E-mails the demo sends (sign-up codes, receipts, renewal notices) are written to {settings.EMAIL_FILE_PATH}/"
+        )
         if no_serve:
             return
         self.stdout.write("Press Ctrl-C to stop the server and the worker.\n")
