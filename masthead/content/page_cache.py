@@ -31,7 +31,7 @@ from masthead.core import clock
 
 MESSAGES_COOKIE = "messages"
 CACHEABLE_PARAMS = {"page"}
-MAX_PATH = 300
+MAX_PATH = 190  # keeps cache keys under the 250 characters memcached allows
 PUBLIC_MAX_AGE = 60
 # Set on a response the decorator found cacheable: when the rendering stops being valid.
 UNTIL_ATTRIBUTE = "masthead_cacheable_until"
