@@ -6,6 +6,8 @@ from masthead.core.models import TaskFailure
 admin.site.site_header = "Masthead: editors' desk"
 admin.site.site_title = "Masthead admin"
 admin.site.index_title = "Content, readers and subscriptions"
+# Long headlines need the width more than the app list does.
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(TaskFailure)
