@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         print("| inclusive | function |\n|---|---|")
         for name, pct in inclusive:
             print(f"| {pct:.1f}% | `{name}` |")
+        print("\n| inclusive | Masthead function |\n|---|---|")
+        for name, pct in [(n, p) for n, p in top_frames(raw, limit=400)[0] if "(masthead/" in n][:20]:
+            print(f"| {pct:.1f}% | `{name}` |")
         print("\n| self | function |\n|---|---|")
         for name, pct in own:
             print(f"| {pct:.1f}% | `{name}` |")
