@@ -270,3 +270,51 @@ def test_preview_is_for_staff_only(publication, registered_reader):
     assert client.get(f"/preview/{draft.pk}/").status_code == 302
     client.force_login(registered_reader)
     assert client.get(f"/preview/{draft.pk}/").status_code == 404
+
+
+def test_the_lead_image_has_its_alt_caption_and_credit(publication):
+    story = ArticleFactory(body=BODY, access=Article.Access.FREE, lead_image="articles/2026/12/port.jpg",
+                           lead_image_alt="Cranes at the port", lead_image_caption="The port at dawn.",
+                           lead_image_credit="Photo: A. Rao")
+
+    page = Client().get(story.get_absolute_url()).content.decode()
+
+    assert ('<figure class="article__figure"><img src="/media/articles/2026/12/port.jpg" alt="Cranes at the port" '
+            'loading="eager"><figcaption>The port at dawn. <span class="article__credit">Photo: A. Rao</span>'
+            '</figcaption></figure>') in page
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/media/articles/2026/12/port.jpg">' in page
+
+
+def test_an_archive_story_needs_a_subscription(publication):
+    old = ArticleFactory(body=BODY, published_at=clock.now() - dt.timedelta(days=45))
+
+    page = read(Client(), old).content.decode()
+
+    assert "This story is in our archive, which is for subscribers." in page
+    assert "Second paragraph, gated." not in page
+
+
+def test_an_entitled_reader_reads_premium_in_full_privately(publication, editor):
+    premium = ArticleFactory(body=BODY, access=Article.Access.PREMIUM)
+    client = Client()
+    client.force_login(editor)
+
+    response = client.get(premium.get_absolute_url())
+
+    assert "Third paragraph, gated." in response.content.decode()
+    assert "free articles left" not in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_two_anonymous_readers_share_a_page_shell_but_not_their_counts(publication):
+    article = ArticleFactory(body=BODY)
+    first, second = Client(), Client()
+    read(first, ArticleFactory(body=BODY))
+    read(first, ArticleFactory(body=BODY))
+
+    mine = read(first, article).content.decode()
+    theirs = read(second, article).content.decode()
+
+    assert "2 free articles left this month." in mine
+    assert "4 free articles left this month." in theirs
+    assert "<!--mh:meter-notice-->" not in mine + theirs
