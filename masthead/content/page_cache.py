@@ -56,8 +56,10 @@ def _cacheable_request(request) -> bool:
 
 
 def _public(response, until: dt.datetime, now: dt.datetime):
-    max_age = max(0, min(PUBLIC_MAX_AGE, int((until - now).total_seconds())))
-    patch_cache_control(response, public=True, max_age=max_age)
+    # A shared cache (CDN) may keep the page briefly; browsers ask again each time, so a
+    # reader who reloads or logs in never looks at a page their own browser kept.
+    shared_max_age = max(0, min(PUBLIC_MAX_AGE, int((until - now).total_seconds())))
+    patch_cache_control(response, public=True, max_age=0, s_maxage=shared_max_age)
     # The page depends on whether the reader has a session; shared caches must know.
     patch_vary_headers(response, ["Cookie"])
     return response
@@ -76,9 +78,9 @@ def _timeout(until: dt.datetime, now: dt.datetime) -> int:
 def anonymous_page_cache(view):
     """Serve a cached rendering of ``view`` to anonymous GET requests.
 
-    Anonymous pages are also marked ``public`` for at most a minute (less when a
-    scheduled story is due sooner), so a CDN in front may keep them; every other reader's
-    page is ``private``. All of them vary on Cookie.
+    Anonymous pages are also marked ``public`` with ``s-maxage`` of at most a minute (less
+    when a scheduled story is due sooner), so a CDN in front may keep them; browsers get
+    ``max-age=0``. Every other reader's page is ``private``. All of them vary on Cookie.
     """
 
     @functools.wraps(view)

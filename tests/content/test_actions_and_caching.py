@@ -203,7 +203,7 @@ def test_only_the_page_parameter_makes_a_separate_cached_page(client, publicatio
     assert cache.get(prefix + "/?page=1") is not None
 
 
-def test_anonymous_pages_are_public_for_a_minute_at_most_and_never_past_a_scheduled_story(client, publication):
+def test_anonymous_pages_are_shared_cacheable_for_a_minute_at_most_and_never_past_a_scheduled_story(client, publication):
     now = dt.datetime(2026, 6, 15, 4, 30, tzinfo=dt.timezone.utc)
     with clock.travel(now, frozen=True):
         ArticleFactory()
@@ -211,8 +211,8 @@ def test_anonymous_pages_are_public_for_a_minute_at_most_and_never_past_a_schedu
         ArticleFactory(status=Article.Status.SCHEDULED, published_at=now + dt.timedelta(seconds=20))
         soon = client.get("/")
 
-    assert relaxed["Cache-Control"] == "public, max-age=60"
-    assert soon["Cache-Control"] == "public, max-age=20"
+    assert relaxed["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert soon["Cache-Control"] == "public, max-age=0, s-maxage=20"
 
 
 def test_a_logged_in_readers_page_is_private(client, publication, editor):
@@ -251,7 +251,7 @@ def test_the_early_page_cache_serves_finished_responses_with_their_headers(
     assert "Early bird" in second.content.decode()
     assert second["X-Frame-Options"] == "DENY"
     assert second["Vary"] == "Cookie"
-    assert second["Cache-Control"] == "public, max-age=60"
+    assert second["Cache-Control"] == "public, max-age=0, s-maxage=60"
 
 
 def test_the_early_page_cache_keeps_no_personal_page_and_follows_the_content(
