@@ -318,3 +318,32 @@ def test_two_anonymous_readers_share_a_page_shell_but_not_their_counts(publicati
     assert "2 free articles left this month." in mine
     assert "4 free articles left this month." in theirs
     assert "<!--mh:meter-notice-->" not in mine + theirs
+
+
+@pytest.mark.redis
+def test_a_page_read_on_the_redis_store_is_one_round_trip(publication, settings, redis_store):
+    from masthead.access.meter.base import get_store, reset_store
+
+    from .conftest import REDIS_TEST_URL
+
+    settings.MASTHEAD_METER_STORE = "masthead.access.meter.redis.RedisMeterStore"
+    settings.MASTHEAD_METER_REDIS_URL = REDIS_TEST_URL
+    reset_store()
+    article, other = ArticleFactory(body=BODY), ArticleFactory(body=BODY)
+    client = Client()
+    read(client, article)
+    read(Client(), other)  # someone else opened it: its parts are cached
+    store = get_store()
+    calls = []
+    original = store.client.execute_command
+    store.client.execute_command = lambda *args, **kw: calls.append(args[0]) or original(*args, **kw)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(article.get_absolute_url())
+        new = client.get(other.get_absolute_url())
+
+    assert "Second paragraph, gated." in again.content.decode() + new.content.decode()
+    assert calls == ["EVALSHA", "EVALSHA"]
+    assert len(queries) == 0
+    for key in store.client.scan_iter(match="mh:meter:{a:*"):
+        store.client.delete(key)
