@@ -59,12 +59,23 @@ def redis_store():
         store.client.delete(key)
 
 
-@pytest.fixture(params=["sql", "redis"])
+@pytest.fixture
+def sql_store_autocommit(transactional_db):
+    """The SQL store outside any test transaction, as a server runs it (on PostgreSQL this
+    is the one-function-call path)."""
+    from masthead.access.meter.sql import SqlMeterStore
+
+    return SqlMeterStore()
+
+
+@pytest.fixture(params=["sql", "sql-autocommit", "redis"])
 def store(request):
     """Every meter store, for the contract suite."""
     if request.param == "redis":
         request.applymarker(pytest.mark.redis)
         return request.getfixturevalue("redis_store")
+    if request.param == "sql-autocommit":
+        return request.getfixturevalue("sql_store_autocommit")
     return request.getfixturevalue("sql_store")
 
 

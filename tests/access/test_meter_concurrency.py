@@ -121,3 +121,22 @@ def test_concurrent_page_reads_by_one_browser_grant_exactly_the_limit(publicatio
 
     assert sum(d.granted for d in results) == LIMIT
     assert sorted(d.reason.value for d in results).count("limit_reached") == READERS - LIMIT
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_new_read_is_two_round_trips_and_a_re_read_one():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs MASTHEAD_DATABASE_URL pointing at PostgreSQL")
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.access.meter.sql import SqlMeterStore
+
+    store = SqlMeterStore()
+    with CaptureQueriesContext(connection) as new:
+        store.check_and_count("a:trips", "2026-12", 1, 5)
+    with CaptureQueriesContext(connection) as again:
+        store.check_and_count("a:trips", "2026-12", 1, 5)
+
+    assert len(new) == 2 and "access_meter_check_and_count" in new.captured_queries[1]["sql"]
+    assert len(again) == 1

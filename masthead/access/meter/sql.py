@@ -76,6 +76,8 @@ class SqlMeterStore(MeterStore):
             used = peeked[0]
             return MeterResult(False, False, False, used, 0)
         connection = connections[self.using]
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return self._count_on_server(connection, reader_key, period_key, item_id, limit)
         lock = self._sql_lock + (" FOR UPDATE" if connection.features.has_select_for_update else "")
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -97,6 +99,17 @@ class SqlMeterStore(MeterStore):
             if cursor.fetchone()[0]:
                 return MeterResult(True, False, True, used, remaining(limit, used))
             return MeterResult(False, False, False, used, 0)
+
+    def _count_on_server(self, connection, reader_key, period_key, item_id, limit) -> MeterResult:
+        """PostgreSQL: the same steps in one function call (migration 0002), one round trip.
+        Outside a transaction only, so the function's statement is its own transaction."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT allowed, counted_now, already_counted, used FROM access_meter_check_and_count(%s, %s, %s, %s, %s)",
+                [reader_key, period_key, item_id, limit, clock.now()],
+            )
+            allowed, counted_now, already, used = cursor.fetchone()
+        return MeterResult(bool(allowed), bool(counted_now), bool(already), int(used), remaining(limit, int(used)))
 
     def used(self, reader_key, period_key) -> int:
         MeterPeriod, _ = _models()
