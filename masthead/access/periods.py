@@ -34,11 +34,10 @@ def recent_period_keys(now: dt.datetime, period: str, zone: zoneinfo.ZoneInfo, c
     keys, moment = [], now
     for _ in range(count):
         keys.append(period_key(moment, period, zone))
-        start_days = 30 if period == THIRTY_DAYS else 1
-        # Step back to just before this period's first day.
-        local = moment.astimezone(zone)
         if period == THIRTY_DAYS:
-            moment = moment - dt.timedelta(days=start_days)
+            moment = moment - dt.timedelta(days=30)
         else:
-            moment = dt.datetime.combine(local.date().replace(day=1), dt.time(), tzinfo=zone) - dt.timedelta(hours=1)
+            # An hour before this month's first midnight is in the month before.
+            first = dt.datetime.combine(moment.astimezone(zone).date().replace(day=1), dt.time(), tzinfo=zone)
+            moment = first - dt.timedelta(hours=1)
     return keys

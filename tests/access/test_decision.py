@@ -116,3 +116,19 @@ def test_reasons_have_the_issue_labels():
         "limit reached", "premium needs a subscription", "archive needs a subscription", "registration required",
         "free articles need cookies",
     ]
+
+
+def test_periods_are_months_in_the_publication_zone_or_30_day_windows():
+    import zoneinfo
+
+    from masthead.access.periods import period_end, period_key, recent_period_keys
+
+    kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
+    new_year_in_india = dt.datetime(2026, 12, 31, 19, 0, tzinfo=dt.timezone.utc)  # 00:30 IST, 1 Jan
+
+    assert period_key(new_year_in_india, "month", kolkata) == "2027-01"
+    assert period_key(new_year_in_india, "month", zoneinfo.ZoneInfo("UTC")) == "2026-12"
+    assert period_end(new_year_in_india, "month", kolkata) == dt.datetime(2027, 1, 31, 18, 30, tzinfo=dt.timezone.utc)
+    assert recent_period_keys(new_year_in_india, "month", kolkata) == ["2027-01", "2026-12", "2026-11"]
+    assert period_key(new_year_in_india, "30days", kolkata) == "d30-328"
+    assert recent_period_keys(new_year_in_india, "30days", kolkata) == ["d30-328", "d30-327", "d30-326"]
