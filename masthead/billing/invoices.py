@@ -69,8 +69,13 @@ def next_number(fy: str) -> int:
 
 
 def format_number(fy: str, sequence: int) -> str:
-    """'MH/2026-27/00001': at most 16 characters, as GST rules require."""
-    return f"{settings.MASTHEAD_INVOICE_PREFIX}/{fy}/{sequence:05d}"[:16]
+    """'MH/26-27/00001' (financial year 2026-27, invoice 1): at most 16 characters, as GST
+    rules require. Numbers grow past five digits ('MH/26-27/123456'); a number that would
+    not fit is refused, never cut short, since a shortened number could repeat another."""
+    number = f"{settings.MASTHEAD_INVOICE_PREFIX}/{fy[2:]}/{sequence:05d}"
+    if len(number) > 16:
+        raise ValueError(f"Invoice number {number!r} is longer than GST's 16 characters; shorten MASTHEAD_INVOICE_PREFIX.")
+    return number
 
 
 def issue_invoice(entry):

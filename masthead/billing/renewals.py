@@ -8,6 +8,7 @@ is found due again and retried with the same idempotency key.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from masthead.billing.states import State
 from masthead.core import clock
 
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,10 +32,12 @@ class RenewalReport:
     failed: int = 0
     ended: int = 0
     reconciled: int = 0
+    errors: int = 0
 
     def as_line(self) -> str:
-        return (f"{self.notices} notices sent, {self.renewed} renewed, {self.failed} failed, "
+        line = (f"{self.notices} notices sent, {self.renewed} renewed, {self.failed} failed, "
                 f"{self.ended} ended, {self.reconciled} reconciled")
+        return line + (f", {self.errors} errors (see the log; retried next run)" if self.errors else "")
 
 
 def gateways_that_renew_themselves() -> list[str]:
@@ -70,10 +74,16 @@ def due_for_reconcile(now: dt.datetime):
 
 
 def _each(stage: str, ids: list[int], work: Callable[[int], object], progress: Progress | None) -> list:
+    """Run one stage; a subscription that fails is logged and left for the next run, so one
+    bad row never holds up the rest (its transaction rolled back: nothing half-done)."""
     results = []
     total = len(ids)
     for done, sub_id in enumerate(ids, 1):
-        results.append(work(sub_id))
+        try:
+            results.append(work(sub_id))
+        except Exception:
+            log.exception("billing %s: subscription %s failed; it will be retried on the next run", stage, sub_id)
+            results.append("error")
         if progress and (done == total or done % 1000 == 0):
             progress(stage, done, total)
     return results
@@ -89,12 +99,13 @@ def renew_due(*, now: dt.datetime | None = None, progress: Progress | None = Non
         return list(queryset[:limit] if limit else queryset)
 
     sent = _each("notices", ids(due_for_notice(now)), lambda pk: actions.send_renewal_notice(pk, now=now), progress)
-    report.notices = sum(1 for s in sent if s)
+    report.notices = sent.count(True)
     results = _each("renewals", ids(due_for_charge(now)), lambda pk: actions.renew_subscription(pk, now=now), progress)
     report.renewed = results.count("renewed")
     report.failed = results.count("failed")
     ended = _each("endings", ids(due_to_end(now)), lambda pk: actions.end_finished(pk, now=now), progress)
-    report.ended = sum(1 for e in ended if e)
+    report.ended = ended.count(True)
     counts = _each("reconcile", ids(due_for_reconcile(now)), actions.reconcile_subscription, progress)
-    report.reconciled = sum(counts)
+    report.reconciled = sum(c for c in counts if isinstance(c, int))
+    report.errors = sum(stage.count("error") for stage in (sent, results, ended, counts))
     return report

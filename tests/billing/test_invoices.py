@@ -46,7 +46,11 @@ def test_the_financial_year_runs_april_to_march_in_the_publication_zone(moment, 
 def test_numbers_are_consecutive_within_a_year_and_restart_in_the_next(db):
     assert [next_number("2026-27") for _ in range(3)] == [1, 2, 3]
     assert next_number("2027-28") == 1
-    assert format_number("2026-27", 42) == "MH/2026-27/00042"
+    assert format_number("2026-27", 42) == "MH/26-27/00042"
+    assert format_number("2026-27", 100_000) == "MH/26-27/100000"  # past five digits: longer, never cut
+    assert format_number("2026-27", 9_999_999) == "MH/26-27/9999999"
+    with pytest.raises(ValueError, match="longer than GST's 16 characters"):
+        format_number("2026-27", 10_000_000)
 
 
 def test_each_payment_gets_an_invoice_with_the_publishers_details(make_user, essential, subscribe):
@@ -56,7 +60,7 @@ def test_each_payment_gets_an_invoice_with_the_publishers_details(make_user, ess
         subscribe(make_user("april"), essential)
         subscribe(make_user("april2"), essential)
     assert list(Invoice.objects.order_by("pk").values_list("number", flat=True)) == [
-        "MH/2026-27/00001", "MH/2027-28/00001", "MH/2027-28/00002"]
+        "MH/26-27/00001", "MH/27-28/00001", "MH/27-28/00002"]
     invoice = Invoice.objects.order_by("pk").first()
     assert (invoice.seller_name, invoice.seller_gstin) == ("Masthead Media Private Limited", "27AABCM1234F1Z5")
     assert (invoice.total, invoice.taxable_value, invoice.cgst, invoice.sgst) == (270000, 228814, 20593, 20593)

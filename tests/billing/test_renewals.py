@@ -160,3 +160,23 @@ def test_renew_command_prints_progress_and_a_summary(due_subscription, capsys, d
     out = capsys.readouterr().out
     assert "notices   [##############################] 1/1" in out
     assert "1 notices sent, 0 renewed, 0 failed, 0 ended, 0 reconciled in" in out
+
+
+def test_one_subscription_that_errors_does_not_hold_up_the_rest(
+        due_subscription, monkeypatch, django_capture_on_commit_callbacks):
+    broken, fine = due_subscription(name="broken"), due_subscription(name="fine")
+    end = max(broken.current_period_end, fine.current_period_end)
+    run(end - dt.timedelta(hours=30), django_capture_on_commit_callbacks)
+    real = actions.renew_subscription
+
+    def renew(sub_id, **kwargs):
+        if sub_id == broken.pk:
+            raise RuntimeError("a bad row")
+        return real(sub_id, **kwargs)
+
+    monkeypatch.setattr(actions, "renew_subscription", renew)
+    report = run(end, django_capture_on_commit_callbacks)
+    assert (report.renewed, report.errors) == (1, 1)
+    assert "1 errors (see the log; retried next run)" in report.as_line()
+    monkeypatch.setattr(actions, "renew_subscription", real)
+    assert run(end, django_capture_on_commit_callbacks).renewed == 1
