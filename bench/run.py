@@ -84,10 +84,13 @@ def reset_postgres_and_redis() -> str | None:
     return None
 
 
-def run_checked(argv: list[str], env: dict[str, str], what: str, timeout: int = 900) -> str:
-    done = subprocess.run(argv, env=env, cwd=SOURCE, capture_output=True, text=True, timeout=timeout)
+def run_checked(argv: list[str], env: dict[str, str], what: str, timeout: int = 900,
+                show_progress: bool = False) -> str:
+    """Run a step; its stdout is the answer. With show_progress its stderr goes to the terminal."""
+    done = subprocess.run(argv, env=env, cwd=SOURCE, stdout=subprocess.PIPE,
+                          stderr=None if show_progress else subprocess.PIPE, text=True, timeout=timeout)
     if done.returncode != 0:
-        raise RuntimeError(f"{what} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"{what} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{(done.stderr or '')[-4000:]}")
     return done.stdout
 
 
@@ -203,7 +206,8 @@ def module_rows(module: str, call: str, env: dict[str, str], setup: str, timeout
             f"from bench import {module}; rows = {module}.{call}; "
             "sys.stdout.write('\\n@@JSON@@' + json.dumps(rows, default=str))")
     try:
-        out = run_checked([sys.executable, "-c", code], env, f"bench/{module}.py", timeout=timeout)
+        out = run_checked([sys.executable, "-c", code], env, f"bench/{module}.py", timeout=timeout,
+                          show_progress=True)
         results = json.loads(out.rsplit("@@JSON@@", 1)[1])
     except Exception as exc:
         log(f"bench/{module}.py failed: {exc}")
