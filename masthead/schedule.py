@@ -25,6 +25,12 @@ def register() -> None:
 
         call_command("clearsessions")
 
+    @db_periodic_task(crontab(minute="17", hour="3"), name="masthead.access.purge_old_meter_reads")
+    def purge_old_meter_reads():
+        from masthead.access.actions import purge_old_meter_reads as purge
+
+        return purge()
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():

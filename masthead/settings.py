@@ -93,6 +93,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Connections are kept: opening one re-runs the PRAGMAs above on every request.
+            "CONN_MAX_AGE": None,
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
@@ -169,6 +171,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -252,7 +255,7 @@ MASTHEAD_METER_STORE = env(
 MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
 MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 # The API's bearer-token hook: a dotted path to (request, token) -> user | None (accounts).
-MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "")
+MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "masthead.accounts.tokens.api_user")
 
 # --- billing settings --------------------------------------------------------------------
 # The gateway readers pay through; each adapter is a dotted path (SDKs load only there).

@@ -1,19 +1,34 @@
-"""Shared fixtures: the demo personas and a clean clock and cache for every test."""
+"""Shared fixtures: a clean clock, cache and in-process state for every test."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache_and_clock():
-    from django.core.cache import cache
-
+def _forget_in_process_state() -> None:
+    from masthead.access import funnel
+    from masthead.access.meter.base import reset_store
+    from masthead.access.rules import forget_rules
+    from masthead.access.service import forget_zone
+    from masthead.content import rendering
     from masthead.core import clock
 
+    clock.set_offset(dt.timedelta(0))
+    clock.freeze(None)
+    forget_zone()
+    funnel.discard()
+    rendering.forget_all()
+    forget_rules()
+    reset_store()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    from django.core.cache import cache
+
     cache.clear()
-    clock.set_offset(__import__("datetime").timedelta(0))
-    clock.freeze(None)
+    _forget_in_process_state()
     yield
-    clock.set_offset(__import__("datetime").timedelta(0))
-    clock.freeze(None)
+    _forget_in_process_state()

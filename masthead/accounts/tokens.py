@@ -66,3 +66,8 @@ def user_for_token(token: str):
 
     session = HashedTokenStrategy().lookup_session(token) if token else None
     return get_session_user(session) if session is not None else None
+
+
+def api_user(request, token: str):
+    """The API's bearer hook (settings.MASTHEAD_API_TOKEN_USER): an app token's user, or None."""
+    return user_for_token(token)

@@ -19,27 +19,6 @@ def redis_reachable(url: str = REDIS_TEST_URL) -> bool:
         return False
 
 
-@pytest.fixture(autouse=True)
-def _fresh_access_state():
-    from masthead.access import funnel
-    from masthead.access.meter.base import reset_store
-    from masthead.access.rules import forget_rules
-    from masthead.content import rendering
-
-    def clean():
-        from masthead.access.service import forget_zone
-
-        forget_zone()
-        funnel.discard()
-        rendering.forget_all()
-        forget_rules()
-        reset_store()
-
-    clean()
-    yield
-    clean()
-
-
 @pytest.fixture
 def sql_store(db):
     from masthead.access.meter.sql import SqlMeterStore

@@ -1,1 +1,1 @@
-from tests.access.conftest import _fresh_access_state, publication, registered_reader  # noqa: F401
+from tests.access.conftest import publication, registered_reader  # noqa: F401
