@@ -271,6 +271,9 @@ MASTHEAD_BILLING_RETRY_DAYS = [int(day) for day in env_list("BILLING_RETRY_DAYS"
 # at least 24 hours after its notice (RBI e-mandate rules).
 MASTHEAD_BILLING_NOTICE_HOURS = env_int("BILLING_NOTICE_HOURS", 48)
 MASTHEAD_GST_RATE = env_int("GST_RATE", 18)
+# Readers' addresses are not collected, so the place of supply is the publisher's state
+# (CGST + SGST); set to charge IGST instead.
+MASTHEAD_GST_INTER_STATE = env_bool("GST_INTER_STATE", False)
 MASTHEAD_INVOICE_PREFIX = env("INVOICE_PREFIX", "MH")
 MASTHEAD_SANDBOX_SECRET = env("SANDBOX_SECRET") or "sandbox-" + SECRET_KEY[:32]
 MASTHEAD_SANDBOX_STORE = env("SANDBOX_STORE", str(DATA_DIR / "sandbox-gateway.sqlite3"))

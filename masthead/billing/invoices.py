@@ -39,7 +39,7 @@ def break_out_gst(price: int, rate: int | None = None, *, inter_state: bool | No
     """Split a tax-inclusive price (minor units) into taxable value and GST, integers only."""
     rate = settings.MASTHEAD_GST_RATE if rate is None else rate
     if inter_state is None:
-        inter_state = getattr(settings, "MASTHEAD_GST_INTER_STATE", False)
+        inter_state = settings.MASTHEAD_GST_INTER_STATE
     # Integer round-half-up of price*100/(100+rate), no floats anywhere.
     taxable = (price * 200 + (100 + rate)) // (2 * (100 + rate))
     tax = price - taxable
