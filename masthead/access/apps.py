@@ -16,8 +16,12 @@ class AccessConfig(AppConfig):
         user_logged_in.connect(merge_meter_at_login, dispatch_uid="masthead.access.merge_meter_at_login")
 
         # The funnel buffer lives in each server process: write what is left when it exits.
+        # (Not under tests: their database is gone by the time the process exits.)
         import atexit
+
+        from django.conf import settings
 
         from masthead.access import funnel
 
-        atexit.register(funnel.flush_quietly)
+        if not settings.TESTING:
+            atexit.register(funnel.flush_quietly)
