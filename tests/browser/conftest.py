@@ -18,9 +18,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 
-# Playwright's sync API keeps an event loop in this thread; Django would otherwise refuse
-# the test's own ORM calls (SynchronousOnlyOperation). The ORM calls stay synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Playwright's sync API keeps an event loop running in this thread; Django would otherwise
+# refuse the test's own ORM calls (SynchronousOnlyOperation). The ORM calls stay synchronous.
+# Set only while a browser module runs (see playwright_driver), so the rest of the suite
+# keeps Django's check.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def _free_port(first: int = 8300, last: int = 8349) -> int:
@@ -69,15 +71,24 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver():
+    """Playwright for one test module: its event loop stops before the next module runs."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as driver:
-        yield driver
+    saved = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        if saved is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = saved
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright_driver):
     browser = playwright_driver.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
