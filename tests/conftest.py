@@ -12,7 +12,8 @@ def _forget_in_process_state() -> None:
     from masthead.access.meter.base import reset_store
     from masthead.access.rules import forget_rules
     from masthead.access.service import forget_zone
-    from masthead.content import rendering
+    from masthead.accounts import caching
+    from masthead.content import freshness, rendering
     from masthead.core import clock
 
     clock.set_offset(dt.timedelta(0))
@@ -22,6 +23,8 @@ def _forget_in_process_state() -> None:
     rendering.forget_all()
     forget_rules()
     reset_store()
+    freshness._memo.clear()
+    caching._stamp_memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from masthead.core.memo import ProcessMemo
+
 STAMP_KEY = "accounts:config:stamp"
 T = TypeVar("T")
 
@@ -38,10 +40,17 @@ def lifetime(*, shared: int, local: int) -> int:
     return shared if ("redis" in backend or "memcached" in backend) else local
 
 
+_stamp_memo: ProcessMemo[str] = ProcessMemo()
+
+
 def current_stamp() -> str:
     known = _request_stamp.get()
     if known is not None:
         return known
+    return _stamp_memo.get(_read_stamp)
+
+
+def _read_stamp() -> str:
     stamp = cache.get(STAMP_KEY)
     if stamp is None:
         # Stamp first, then read the database: a save after this point deletes the
@@ -72,6 +81,7 @@ def serving(request) -> Iterator[None]:
 
 def forget() -> None:
     """Staff changed an organisation or a slot: every process rereads on its next request."""
+    _stamp_memo.clear()
     cache.delete(STAMP_KEY)
 
 

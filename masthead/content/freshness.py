@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from masthead.core import clock
+from masthead.core.memo import ProcessMemo
 
 T = TypeVar("T")
 
@@ -49,8 +50,15 @@ def _version_file() -> Path:
     return settings.DATA_DIR / "content-version"
 
 
+_memo: ProcessMemo[str] = ProcessMemo()
+
+
 def version() -> str:
-    """The current content version token."""
+    """The current content version token (kept in-process for MASTHEAD_TOKEN_SECONDS)."""
+    return _memo.get(_read_version)
+
+
+def _read_version() -> str:
     if _cache_is_shared():
         token = cache.get(VERSION_KEY)
         if token is None:
@@ -78,6 +86,7 @@ def version() -> str:
 
 def _bump() -> None:
     token = uuid.uuid4().hex
+    _memo.put(token)
     if _cache_is_shared():
         cache.set(VERSION_KEY, token, timeout=None)
         return
