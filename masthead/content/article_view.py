@@ -125,7 +125,7 @@ def article(request, year, month, day, slug):
     if parts is None:
         raise Http404("No such article")
     if _shareable(request, reader):
-        response = _anonymous_page(request, parts, decision, rules, reader)
+        response = _shared_page(request, parts, decision, rules, reader)
     else:
         response = _page(request, parts, decision, rules, reader)
     readers.set_cookie(response, reader)
@@ -138,27 +138,30 @@ def article(request, year, month, day, slug):
     return response
 
 
-# Anonymous pages are the same for every anonymous reader with the same decision, except
-# the "N free articles left" line: they are rendered once per (article rendering, path,
-# decision, benefits) and kept briefly in-process, with a marker where that line goes.
+# Pages are the same for every reader with the same decision, benefits and signed-in-ness,
+# except the "N free articles left" line: they are rendered once per (article rendering,
+# path, decision, benefits, signed in or not) and kept briefly in-process, with a marker
+# where that line goes. The base template shows a signed-in reader only "My account", so a
+# subscriber's page can be shared with every other subscriber holding the same benefits.
 SHELL_SECONDS = 30
 NOTICE_MARKER = "<!--mh:meter-notice-->"
 _shells = rendering.LRU(1024)
 
 
 def _shareable(request, reader) -> bool:
-    """Nothing about this request can make its page differ from another anonymous one's."""
-    return (
-        request.method in ("GET", "HEAD")
-        and not reader.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    """Nothing about this request can make its page differ from another reader's with the same decision."""
+    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+        return False
+    if not reader.is_authenticated:
+        return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    # Signed in: the session is loaded already (for the user); pending messages are per reader.
+    session = getattr(request, "session", None)
+    return session is not None and not session.get("_messages")
 
 
-def _anonymous_page(request, parts, decision, rules, reader):
+def _shared_page(request, parts, decision, rules, reader):
     key = (parts.version, request.get_full_path(), decision.granted, decision.reason.value,
-           decision.metered, decision.benefits)
+           decision.metered, decision.benefits, reader.is_authenticated)
     notice = meter_notice(decision, rules)
     found = _shells.get(key) if parts.version else None
     now = time.monotonic()
@@ -172,7 +175,7 @@ def _anonymous_page(request, parts, decision, rules, reader):
 
 
 def forget_shells() -> None:
-    """Drop this process's anonymous page shells (tests)."""
+    """Drop this process's page shells (tests)."""
     _shells.clear()
 
 

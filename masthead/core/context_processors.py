@@ -1,12 +1,21 @@
 """Context every page's template gets: the publication and its navigation."""
 
+from dataclasses import dataclass
+
 from masthead.content.publication import current_publication
 
 
-def _navigation_sections() -> list:
+@dataclass(frozen=True)
+class NavLink:
+    name: str
+    url: str
+
+
+def _navigation_sections() -> list[NavLink]:
+    """The sections in the navigation, with their URLs reversed once (not on every page)."""
     from masthead.content.models import Section
 
-    return list(Section.objects.filter(in_navigation=True))
+    return [NavLink(s.name, s.get_absolute_url()) for s in Section.objects.filter(in_navigation=True)]
 
 
 def publication(request):
