@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "masthead.core.middleware.SecureCookiesOverTLS",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached anonymous listing pages are answered here, before sessions, CSRF and auth.
+    "masthead.content.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

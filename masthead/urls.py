@@ -4,7 +4,10 @@ from django.urls import include, path
 from masthead.accounts import views as accounts_views
 from masthead.content import views as content_views
 
+# The reader site first: the article and listing pages are the hot path, and no other
+# app's URL overlaps with them.
 urlpatterns = [
+    path("", include("masthead.content.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
@@ -13,7 +16,6 @@ urlpatterns = [
     path("api/", include("masthead.api.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),
-    path("", include("masthead.content.urls")),
 ]
 
 handler404 = content_views.page_not_found

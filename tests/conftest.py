@@ -13,7 +13,7 @@ def _forget_in_process_state() -> None:
     from masthead.access.rules import forget_rules
     from masthead.access.service import forget_zone
     from masthead.accounts import caching
-    from masthead.content import freshness, rendering
+    from masthead.content import freshness, page_cache, rendering
     from masthead.core import clock
 
     clock.set_offset(dt.timedelta(0))
@@ -24,6 +24,7 @@ def _forget_in_process_state() -> None:
     forget_rules()
     reset_store()
     freshness._memo.clear()
+    page_cache.forget_local_pages()
     caching._stamp_memo.clear()
 
 

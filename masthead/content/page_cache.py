@@ -36,6 +36,43 @@ PUBLIC_MAX_AGE = 60
 # Set on a response the decorator found cacheable: when the rendering stops being valid.
 UNTIL_ATTRIBUTE = "masthead_cacheable_until"
 
+# Entries are keyed by the content version and carry their own end, so a copy kept in this
+# process is as good as the shared one: it saves a 40 KB fetch from Redis on every hit.
+_local = None
+
+
+def _local_pages():
+    global _local
+    if _local is None:
+        from masthead.content.rendering import LRU
+
+        _local = LRU(128)
+    return _local
+
+
+def _cache_get(key: str):
+    if not freshness._cache_is_shared():
+        return cache.get(key)  # the cache is in-process already
+    local = _local_pages()
+    entry = local.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            local.put(key, entry)
+    return entry
+
+
+def _cache_set(key: str, entry, timeout: int) -> None:
+    if freshness._cache_is_shared():
+        _local_pages().put(key, entry)
+    cache.set(key, entry, timeout)
+
+
+def forget_local_pages() -> None:
+    """Drop this process's copies (tests)."""
+    if _local is not None:
+        _local.clear()
+
 
 def is_anonymous_request(request) -> bool:
     """True when nothing about the request can make its page differ from anyone else's."""
@@ -91,7 +128,7 @@ def anonymous_page_cache(view):
             return view(request, *args, **kwargs)
         now = clock.now()
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"
-        entry = cache.get(key)
+        entry = _cache_get(key)
         if entry is not None and entry[0] > now:
             until, status, content_type, body = entry
             response = HttpResponse(body, status=status, content_type=content_type)
@@ -102,8 +139,8 @@ def anonymous_page_cache(view):
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
             until = freshness.valid_until(now)
-            cache.set(key, (until, response.status_code, response["Content-Type"], response.content),
-                      _timeout(until, now))
+            _cache_set(key, (until, response.status_code, response["Content-Type"], response.content),
+                       _timeout(until, now))
         setattr(response, UNTIL_ATTRIBUTE, until)
         return _public(response, until, now)
 
@@ -125,7 +162,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         now = clock.now()
         key = f"content:{freshness.version()}:response:{request.scheme}:{request.get_full_path()}"
-        entry = cache.get(key)
+        entry = _cache_get(key)
         if entry is not None and entry[0] > now:
             until, status, headers, body = entry
             response = HttpResponse(body, status=status)
@@ -138,5 +175,5 @@ class AnonymousPageCacheMiddleware:
         until = getattr(response, UNTIL_ATTRIBUTE, None)
         if until is not None and response.status_code == 200 and not response.cookies and not response.streaming:
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
-            cache.set(key, (until, response.status_code, headers, response.content), _timeout(until, now))
+            _cache_set(key, (until, response.status_code, headers, response.content), _timeout(until, now))
         return response
