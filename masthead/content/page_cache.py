@@ -72,6 +72,7 @@ def forget_local_pages() -> None:
     """Drop this process's copies (tests)."""
     if _local is not None:
         _local.clear()
+    _known_cacheable.clear()
 
 
 def is_anonymous_request(request) -> bool:
@@ -147,6 +148,33 @@ def anonymous_page_cache(view):
     return wrapper
 
 
+class _PathSet:
+    """Paths seen to be cacheable in this process (bounded)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._lru = None
+
+    def _store(self):
+        if self._lru is None:
+            from masthead.content.rendering import LRU
+
+            self._lru = LRU(self.size)
+        return self._lru
+
+    def get(self, path: str) -> bool:
+        return bool(self._store().get(path))
+
+    def put(self, path: str, value: bool) -> None:
+        self._store().put(path, value)
+
+    def clear(self) -> None:
+        self._store().clear()
+
+
+_known_cacheable = _PathSet()
+
+
 class AnonymousPageCacheMiddleware:
     """Answer anonymous requests for cached listing pages before the rest of the stack.
 
@@ -162,7 +190,10 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         now = clock.now()
         key = f"content:{freshness.version()}:response:{request.scheme}:{request.get_full_path()}"
-        entry = _cache_get(key)
+        # Only paths this process has seen marked cacheable are looked up: an article page
+        # (never kept here) must not pay a cache miss on every request.
+        path = request.path
+        entry = _cache_get(key) if _known_cacheable.get(path) else None
         if entry is not None and entry[0] > now:
             until, status, headers, body = entry
             response = HttpResponse(body, status=status)
@@ -174,6 +205,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         until = getattr(response, UNTIL_ATTRIBUTE, None)
         if until is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            _known_cacheable.put(path, True)
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
             _cache_set(key, (until, response.status_code, headers, response.content), _timeout(until, now))
         return response
