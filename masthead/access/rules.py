@@ -7,19 +7,18 @@ tag lists, which are written after the row).
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.core.cache import cache
 
 from masthead.access.decision import Rules
+from masthead.core.memo import ProcessMemo
 
 CACHE_KEY = "access:rules:v1"
 TTL_SECONDS = 30
 # A second, in-process layer: every metered read needs the rules, and two seconds of
 # staleness in other processes is harmless (the saving process forgets its copy at once).
 LOCAL_SECONDS = 2.0
-_local: tuple[float, Rules] | None = None
+_local: ProcessMemo[Rules] = ProcessMemo(LOCAL_SECONDS)
 
 
 def defaults() -> Rules:
@@ -59,11 +58,11 @@ def from_row(row) -> Rules:
 
 
 def current_rules() -> Rules:
-    """The rules in force now (cached)."""
-    global _local
-    local = _local
-    if local is not None and local[0] > time.monotonic():
-        return local[1]
+    """The rules in force now (shared cache, and in-process for LOCAL_SECONDS)."""
+    return _local.get(_shared_rules)
+
+
+def _shared_rules() -> Rules:
     rules = cache.get(CACHE_KEY)
     if rules is None:
         from masthead.access.models import AccessRules
@@ -71,12 +70,10 @@ def current_rules() -> Rules:
         row = AccessRules.objects.filter(pk=1).first()
         rules = from_row(row) if row is not None else defaults()
         cache.set(CACHE_KEY, rules, TTL_SECONDS)
-    _local = (time.monotonic() + LOCAL_SECONDS, rules)
     return rules
 
 
 def forget_rules() -> None:
     """Drop the cached rules (after the row or its lists change)."""
-    global _local
-    _local = None
+    _local.clear()
     cache.delete(CACHE_KEY)

@@ -7,7 +7,6 @@ meter round trip when the read is metered, and returns the Decision.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from masthead.access import decision as pure
 from masthead.access import funnel
@@ -17,6 +16,7 @@ from masthead.access.meter.base import get_store
 from masthead.access.periods import period_end, period_key
 from masthead.access.rules import current_rules
 from masthead.core import clock
+from masthead.core.memo import ProcessMemo
 
 
 def item_facts(article) -> ItemFacts:
@@ -31,29 +31,21 @@ def item_facts(article) -> ItemFacts:
     )
 
 
-_ZONE_SECONDS = 10.0
-_zone_cache: tuple[float, object] | None = None
+# The publication's time zone names the meter's months. It is kept 10 s in-process: the
+# publication row is read from the cache on every other path, and unpickling it on every
+# metered read cost more than the decision itself.
+_zone_memo = ProcessMemo(10.0)
 
 
 def _zone():
-    """The publication's time zone (it names the meter's months), kept 10 s in-process:
-    the publication row is read from the cache on every other path, and unpickling it on
-    every metered read cost more than the decision itself."""
-    global _zone_cache
-    found = _zone_cache
-    if found is not None and found[0] > time.monotonic():
-        return found[1]
     from masthead.content.publication import current_publication
 
-    zone = current_publication().zone
-    _zone_cache = (time.monotonic() + _ZONE_SECONDS, zone)
-    return zone
+    return _zone_memo.get(lambda: current_publication().zone)
 
 
 def forget_zone() -> None:
     """Drop the in-process time zone (tests that change the publication)."""
-    global _zone_cache
-    _zone_cache = None
+    _zone_memo.clear()
 
 
 def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[Benefit] | None = None,

@@ -20,13 +20,20 @@ T = TypeVar("T")
 
 
 class ProcessMemo(Generic[T]):
-    def __init__(self) -> None:
+    """One value kept for `seconds` (default: settings.MASTHEAD_TOKEN_SECONDS)."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self._seconds = seconds
         self._lock = threading.Lock()
         self._value: T | None = None
         self._until = 0.0
 
+    @property
+    def seconds(self) -> float:
+        return settings.MASTHEAD_TOKEN_SECONDS if self._seconds is None else self._seconds
+
     def get(self, load: Callable[[], T]) -> T:
-        seconds = settings.MASTHEAD_TOKEN_SECONDS
+        seconds = self.seconds
         if seconds <= 0:
             return load()
         now = time.monotonic()
@@ -40,7 +47,7 @@ class ProcessMemo(Generic[T]):
 
     def put(self, value: T) -> None:
         with self._lock:
-            self._value, self._until = value, time.monotonic() + settings.MASTHEAD_TOKEN_SECONDS
+            self._value, self._until = value, time.monotonic() + self.seconds
 
     def clear(self) -> None:
         with self._lock:
