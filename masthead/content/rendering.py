@@ -22,7 +22,6 @@ import datetime as dt
 import json
 import threading
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from masthead.access.decision import Access, ItemFacts
+from masthead.content.teaser import split_teaser
 
 PAYWALLED_CLASS = "paywalled-content"
 LOCAL_ENTRIES = 512
@@ -110,76 +110,6 @@ class ArticleParts:
     jsonld_html: SafeString
     teaser_paragraphs: int
     version: str = ""  # names this rendering (article version, content version, rules)
-
-
-# --- splitting the body ---------------------------------------------------------------------
-
-_VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "area", "col", "embed", "param", "track"}
-
-
-class _TopLevel(HTMLParser):
-    """Finds the [start, end) offsets and tag names of the body's top-level blocks."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=False)
-        self.html = html
-        self.line_starts = [0]
-        for i, ch in enumerate(html):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
-        self.depth = 0
-        self.blocks: list[tuple[int, int, str]] = []
-        self._start = 0
-        self._tag = ""
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def handle_starttag(self, tag, attrs):
-        start = self._offset()
-        if self.depth == 0:
-            self._start, self._tag = start, tag
-        if tag in _VOID:
-            if self.depth == 0:
-                self.blocks.append((start, start + len(self.get_starttag_text()), tag))
-            return
-        self.depth += 1
-
-    def handle_startendtag(self, tag, attrs):
-        start = self._offset()
-        if self.depth == 0:
-            self.blocks.append((start, start + len(self.get_starttag_text()), tag))
-
-    def handle_endtag(self, tag):
-        if tag in _VOID or self.depth == 0:
-            return
-        self.depth -= 1
-        if self.depth == 0:
-            end = self.html.index(">", self._offset()) + 1
-            self.blocks.append((self._start, end, self._tag))
-
-    def handle_data(self, data):
-        if self.depth == 0 and data.strip():
-            start = self._offset()
-            self.blocks.append((start, start + len(data), "#text"))
-
-
-def split_teaser(body_html: str, paragraphs: int) -> tuple[str, str]:
-    """(teaser, rest): the top-level blocks up to and including the Nth paragraph, and
-    everything after. With no paragraph count the teaser is empty."""
-    if paragraphs <= 0 or not body_html:
-        return "", body_html or ""
-    parser = _TopLevel(body_html)
-    parser.feed(body_html)
-    parser.close()
-    seen = 0
-    for start, end, tag in parser.blocks:
-        if tag in ("p", "#text"):
-            seen += 1
-            if seen == paragraphs:
-                return body_html[:end], body_html[end:]
-    return body_html, ""
 
 
 # --- the parts ---------------------------------------------------------------------------------

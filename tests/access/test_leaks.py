@@ -3,6 +3,7 @@ limit) and premium articles is absent from everything a non-entitled reader can 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import quote, quote_plus
 
@@ -135,3 +136,96 @@ def test_search_results_hold_no_gated_text(gated):
 
         assert response.status_code == 200
         assert_no_canary(response, f"/search/?q={query}", echo=query)
+
+
+# --- bodies that cannot be split, or only just -------------------------------------------------
+# Each body carries the canary in its gated part: all of it when it cannot be split.
+# `raw` bodies are stored as they came (an import or a data migration that bypassed the
+# cleaner): the split must hold for markup the cleaner would have changed.
+OPEN = "The opening paragraph anyone may read."
+ODD_BODIES = {
+    "a list": (f"<ul><li>{CANARY}.</li><li>More gated words: marmoset testimony.</li></ul>", 1, False, ""),
+    "a table": (f"<table><tbody><tr><td>{CANARY}</td><td>marmoset testimony</td></tr></tbody></table>", 1, False, ""),
+    "a quote": (f"<blockquote><p>{CANARY}.</p><p>marmoset testimony</p></blockquote>", 1, False, ""),
+    "nested divs": (f"<div><div><p>{CANARY}.</p></div><p>marmoset testimony</p></div>", 1, True, ""),
+    "one paragraph": (f"<p>{CANARY} behind the paywall.</p>", 1, False, ""),
+    "plain text": (f"{CANARY} in plain text.\n\nMore gated words: marmoset testimony.", 1, False, ""),
+    "an embed": (f'<iframe src="https://video.example/embed/1" title="{CANARY}"></iframe>', 1, True, ""),
+    "an image": (f'<figure><img src="/media/x.jpg" alt="{CANARY}"><figcaption>marmoset testimony</figcaption>'
+                 "</figure>", 1, False, ""),
+    "a heading and one paragraph": (f"<h2>{CANARY}</h2><p>marmoset testimony</p>", 1, False, ""),
+    "one paragraph and an empty one": (f"<p>{CANARY}.</p><p>&nbsp;</p>", 1, False, ""),
+    "one paragraph and a list": (f"<p>{OPEN}</p><ul><li>{CANARY}.</li></ul>", 2, False, OPEN),
+    "two paragraphs, a teaser of two": (f"<p>{OPEN}</p><p>{CANARY}.</p>", 2, False, OPEN),
+    "a note between paragraphs": (f"<p>{OPEN}</p><!-- {CANARY} --><p>Second.</p><p>marmoset testimony</p>", 2,
+                                  True, OPEN),
+}
+
+
+def _reader(persona: str, section) -> Client:
+    """A client for the persona, over the monthly limit of free metered reads."""
+    from django.contrib.auth import get_user_model
+
+    from masthead.billing.models import Plan, Subscription
+    from masthead.core import clock
+
+    client = Client()
+    if persona != "anonymous":
+        user = get_user_model().objects.create_user(persona, f"{persona}@example.com", "pw-canary-1234")
+        if persona == "lapsed":
+            plan = Plan.objects.create(code="canary-plan", name="Canary Plan", price=90000, term_months=3)
+            ended = clock.now() - dt.timedelta(days=10)
+            Subscription.objects.create(
+                user=user, plan=plan, state=Subscription.State.EXPIRED, gateway="sandbox",
+                current_period_start=ended - dt.timedelta(days=90), current_period_end=ended,
+                ended_at=ended, created_at=ended - dt.timedelta(days=90), updated_at=ended,
+            )
+        client.force_login(user)
+    for _ in range(5):
+        client.get(ArticleFactory(section=section).get_absolute_url(), follow=True)
+    return client
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "registered", "lapsed"])
+@pytest.mark.parametrize("case", list(ODD_BODIES))
+def test_a_body_that_splits_badly_leaks_on_no_channel(publication, settings, case, persona):
+    from masthead.access.rules import forget_rules
+
+    body, paragraphs, raw, visible = ODD_BODIES[case]
+    settings.MASTHEAD_TEASER_PARAGRAPHS = paragraphs
+    forget_rules()
+    section = SectionFactory(name="Canary Desk", slug="canary-desk")
+    tag = TagFactory(name="Canaries", slug="canaries")
+    author = AuthorFactory(name="Cora Canary", slug="cora-canary")
+    stories = [ArticleFactory(body=body, access=access, section=section, tags=[tag], authors=[author])
+               for access in (Article.Access.PREMIUM, Article.Access.METERED)]
+    if raw:
+        Article.objects.filter(pk__in=[s.pk for s in stories]).update(body=body)
+    client = _reader(persona, section)
+
+    for story in stories:
+        url = story.get_absolute_url()
+        page = client.get(url, follow=True)
+        assert page.status_code == 200
+        assert page.context["decision"].granted is False, f"{url} should be gated for {persona}"
+        assert_no_canary(page, f"{case}: article page for {persona}")
+        assert visible in page.content.decode()
+        assert_no_canary(client.get(url + "?print=1", follow=True), f"{case}: print view for {persona}")
+        detail = client.get(f"/api/articles/{story.pk}/")
+        assert detail.json()["granted"] is False
+        assert_no_canary(detail, f"{case}: API detail for {persona}")
+        if persona == "anonymous":
+            first = Client().get(url)
+            assert_no_canary(first, f"{case}: cookie check redirect")
+            if first.status_code == 302:
+                assert_no_canary(Client().get(first["Location"]), f"{case}: page after the cookie check")
+    for path in ["/api/articles/", "/rss/", "/atom/", "/section/canary-desk/rss/", "/section/canary-desk/atom/",
+                 "/section/canary-desk/", "/tag/canaries/", "/author/cora-canary/", "/sitemap-news.xml"]:
+        assert_no_canary(client.get(path, follow=True), f"{case}: {path} for {persona}")
+    index = client.get("/sitemap.xml").content.decode()
+    for path in ["/sitemap.xml", *re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", index)]:
+        assert_no_canary(client.get(path), f"{case}: {path} for {persona}")
+    for query in ["Quixotic marmosets", "marmoset testimony"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert_no_canary(response, f"{case}: /search/?q={query} for {persona}", echo=query)
