@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from masthead.access.decision import Access, ItemFacts
 from masthead.content.teaser import split_teaser
+from masthead.core.templatetags.masthead_time import machine_time
 
 PAYWALLED_CLASS = "paywalled-content"
 LOCAL_ENTRIES = 512
@@ -192,12 +193,12 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
     dates = ""
     if published:
         dates = format_html(
-            '<time datetime="{}">{}</time>', published.isoformat(), date_format(local(published), "j F Y, H:i T")
+            '<time datetime="{}">{}</time>', machine_time(published), date_format(local(published), "j F Y, H:i T")
         )
     if article.updated_at and published and article.updated_at > published:
         dates = format_html(
             '{} · Updated <time datetime="{}">{}</time>',
-            dates, article.updated_at.isoformat(), date_format(local(article.updated_at), "j F Y, H:i T"),
+            dates, machine_time(article.updated_at), date_format(local(article.updated_at), "j F Y, H:i T"),
         )
     byline_html = ""
     if byline:
