@@ -331,7 +331,7 @@ def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> A
     parts = _parts.get(key)
     if parts is not None:
         return parts
-    shared_key = "content:article-parts:v1:" + ":".join(str(k) for k in key)
+    shared_key = "content:article-parts:v2:" + ":".join(str(k) for k in key)
     parts = cache.get(shared_key)
     if parts is None:
         article = article or _load(facts.pk)
