@@ -193,12 +193,12 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
     dates = ""
     if published:
         dates = format_html(
-            '<time datetime="{}">{}</time>', machine_time(published), date_format(local(published), "j F Y, H:i T")
+            '<time datetime="{}">{}</time>', machine_time(local(published)), date_format(local(published), "j F Y, H:i T")
         )
     if article.updated_at and published and article.updated_at > published:
         dates = format_html(
             '{} · Updated <time datetime="{}">{}</time>',
-            dates, machine_time(article.updated_at), date_format(local(article.updated_at), "j F Y, H:i T"),
+            dates, machine_time(local(article.updated_at)), date_format(local(article.updated_at), "j F Y, H:i T"),
         )
     byline_html = ""
     if byline:

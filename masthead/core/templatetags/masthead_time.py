@@ -1,8 +1,9 @@
-"""{{ moment|machine_time }}: a time as HTML's machine-readable attributes want it.
+"""{{ moment|machine_time }}: a time as HTML's `datetime` attributes want it.
 
-HTML's `datetime` attribute takes at most three digits of fractional seconds, and stored
-times carry six; pages give times to the second, in UTC (the reader's local time is in
-the text beside it).
+HTML takes at most three digits of fractional seconds, and stored times carry six; pages
+give times to the second with their UTC offset. In a template the time is first moved to
+the current time zone (the publication's, under base.html's {% timezone %}), as Django's
+own date filter does.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from django import template
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def machine_time(value: dt.datetime | dt.date | None) -> str:
-    """'2026-06-15T04:30:12Z' for an aware datetime, '2026-06-15' for a date, '' for None."""
+    """'2026-06-15T10:00:12+05:30' for an aware datetime (in its own zone), '2026-06-15'
+    for a date, '' for nothing."""
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
+        if value.utcoffset() is None:
             raise ValueError("machine_time() needs an aware datetime")
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.replace(microsecond=0).isoformat()
     return value.isoformat()
