@@ -88,6 +88,7 @@ def pages(db):
                                updated_at=MOMENT - dt.timedelta(minutes=30, microseconds=1234))
         for access in (Article.Access.FREE, Article.Access.METERED, Article.Access.PREMIUM)
     }
+    unsplittable = ArticleFactory(access=Article.Access.PREMIUM, section=section, body="<ul><li>A list.</li></ul>")
     for _ in range(5):
         ArticleFactory(section=section)
     day = clock.now().astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
@@ -113,6 +114,7 @@ def pages(db):
         "article-gated": (over_limit, stories["metered"].get_absolute_url()),
         "article-paywall": (anonymous, stories["premium"].get_absolute_url()),
         "article-premium": (subscriber, stories["premium"].get_absolute_url()),
+        "article-paywall-no-teaser": (anonymous, unsplittable.get_absolute_url()),
         "login": (Client(), "/accounts/login/"),
         "signup": (Client(), "/accounts/signup/"),
         "subscribe": (anonymous, "/subscribe/"),
