@@ -209,6 +209,7 @@ def test_a_body_that_splits_badly_leaks_on_no_channel(publication, settings, cas
         assert page.status_code == 200
         assert page.context["decision"].granted is False, f"{url} should be gated for {persona}"
         assert_no_canary(page, f"{case}: article page for {persona}")
+        assert story.standfirst in page.content.decode()
         assert visible in page.content.decode()
         assert_no_canary(client.get(url + "?print=1", follow=True), f"{case}: print view for {persona}")
         detail = client.get(f"/api/articles/{story.pk}/")
