@@ -3,8 +3,8 @@
 The rule, applied to the body's top-level nodes in order:
 
 - A *paragraph* is a top-level ``<p>`` or a run of top-level text and inline elements
-  (``<em>``, ``<a>``, ``<br>``...), counted only when it holds text (``&nbsp;`` is not
-  text). Paragraphs nested in another element (a ``<div>``, a ``<blockquote>``, a list
+  (``<em>``, ``<a>``, ``<br>``...), counted only when it holds text or media (``&nbsp;``
+  is not text). Paragraphs nested in another element (a ``<div>``, a ``<blockquote>``, a list
   item) are not counted: they belong to that element.
 - *Furniture* (headings, figures, images, ``<hr>``) may stand before or between the
   teaser's paragraphs without counting.
@@ -13,9 +13,9 @@ The rule, applied to the body's top-level nodes in order:
   anything after it.
 - The teaser ends right after its Nth paragraph, or after an earlier one when fewer
   paragraphs precede the first element that ends it, and only where the rest still holds
-  gated text: a paragraph or an element with text in it (whitespace, comments, empty
-  paragraphs, headings and figures do not count). So the teaser is never the whole body:
-  when the Nth paragraph is the last one, the teaser stops a paragraph earlier.
+  gated content: a paragraph or an element with text or media in it (whitespace,
+  comments, empty paragraphs, headings and figures do not count). So the teaser is never
+  the whole body: when the Nth paragraph is the last one, the teaser stops one earlier.
 - Comments never go out in a teaser (they are editors' notes, not the story).
 - A body that cannot be split so (one paragraph, plain text, a list, a table, a quote,
   a wrapping element, an embed) has an empty teaser: the page shows the standfirst alone.
@@ -52,7 +52,7 @@ class _Node:
     kind: str
     start: int
     end: int = -1
-    has_text: bool = False
+    holds_content: bool = False
 
 
 class _TopLevel(HTMLParser):
@@ -88,7 +88,7 @@ class _TopLevel(HTMLParser):
     def _open(self, tag: str, offset: int, void: bool) -> None:
         if self.stack:
             if tag in _MEDIA:
-                self.nodes[-1].has_text = True
+                self.nodes[-1].holds_content = True
             if not void:
                 self.stack.append(tag)
             return
@@ -99,7 +99,7 @@ class _TopLevel(HTMLParser):
         else:
             self._close_run(offset)
             kind = PARAGRAPH if tag == "p" else FURNITURE if tag in _FURNITURE else BLOCK
-            self.nodes.append(_Node(kind, offset, has_text=tag in _MEDIA))
+            self.nodes.append(_Node(kind, offset, holds_content=tag in _MEDIA))
         if void:
             self.pending.append(self.nodes[-1])
         else:
@@ -125,12 +125,12 @@ class _TopLevel(HTMLParser):
         if not data.strip():
             return
         if self.stack:
-            self.nodes[-1].has_text = True
+            self.nodes[-1].holds_content = True
             return
         if self.run is None:
             self.run = _Node(PARAGRAPH, offset)
             self.nodes.append(self.run)
-        self.run.has_text = True
+        self.run.holds_content = True
 
     def _aside(self) -> None:
         offset = self._at()
@@ -180,12 +180,12 @@ def split_teaser(body_html: str, paragraphs: int) -> tuple[str, str]:
     for node in nodes:
         if node.kind == BLOCK:
             break
-        if node.kind == PARAGRAPH and node.has_text:
+        if node.kind == PARAGRAPH and node.holds_content:
             cuts.append(node.end)
             if len(cuts) == paragraphs:
                 break
     for cut in reversed(cuts):
-        if any(n.start >= cut and n.kind != FURNITURE and n.has_text for n in nodes):
+        if any(n.start >= cut and n.kind != FURNITURE and n.holds_content for n in nodes):
             return _without(body[:cut], parser.comments), body[cut:]
     return "", body
 
