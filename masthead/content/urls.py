@@ -1,5 +1,7 @@
+import datetime as dt
+
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from masthead.content import article_view, feeds, views
 from masthead.content.page_cache import anonymous_page_cache
@@ -8,10 +10,58 @@ from masthead.content.views_sitemap import news_sitemap
 
 app_name = "content"
 
+
+class YearConverter:
+    """Four ASCII digits, a year whose every day (and the days either side) exists in any zone.
+
+    A number out of range does not match, so the URL is a 404 before any view runs: the
+    first and last years of the calendar would overflow when a day is made aware.
+    """
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not dt.MINYEAR < year < dt.MAXYEAR:
+            raise ValueError(value)
+        return year
+
+    def to_url(self, value: int) -> str:
+        return f"{int(value):04d}"
+
+
+class _RangeConverter:
+    regex = "[0-9]{1,2}"
+    highest = 0
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= self.highest:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+class MonthConverter(_RangeConverter):
+    """1 to 12 (one or two digits); whether the day exists in that month is the view's to say."""
+
+    highest = 12
+
+
+class DayConverter(_RangeConverter):
+    highest = 31
+
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
+register_converter(DayConverter, "day")
+
 # The article page and the front page are the busiest URLs, so they are tried first.
 urlpatterns = [
     re_path(
-        r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
         article_view.article,
         name="article",
     ),
@@ -24,9 +74,9 @@ urlpatterns = [
     path("author/<slug:slug>/", views.author, name="author"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
     path("archive/", views.archive_index, name="archive"),
-    path("archive/<int:year>/", views.archive_year, name="archive_year"),
-    path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
-    path("archive/<int:year>/<int:month>/<int:day>/", views.archive_day, name="archive_day"),
+    path("archive/<year:year>/", views.archive_year, name="archive_year"),
+    path("archive/<year:year>/<month:month>/", views.archive_month, name="archive_month"),
+    path("archive/<year:year>/<month:month>/<day:day>/", views.archive_day, name="archive_day"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
