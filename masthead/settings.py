@@ -18,7 +18,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "masthead.core.apps.MastheadAdminConfig",  # django.contrib.admin with a throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -321,6 +321,13 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+}
+# Forms outside allauth that check a password or a code (masthead.core.throttle), in the
+# same syntax: the admin login per address and per account name, like the reader login.
+MASTHEAD_RATE_LIMITS = {
+    "admin_login_failed": env("RATE_ADMIN_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "admin_password_change": "5/m/user",
+    "delete_account": "5/5m/user",
 }
 # Apps sign in through the headless API (/_allauth/app/v1/...) with tokens kept hashed.
 HEADLESS_CLIENTS = ("app",)

@@ -15,7 +15,7 @@ from masthead.access.entitlements import Benefit
 from masthead.accounts import data_rights, devices, partner
 from masthead.accounts.benefits import request_benefits
 from masthead.accounts.models import Device
-from masthead.core import clock
+from masthead.core import clock, throttle
 
 
 @login_required
@@ -106,8 +106,17 @@ def send_deletion_code(request):
 @login_required
 @require_POST
 def delete(request):
+    """Delete the account once the reader confirms with their password or the e-mailed code.
+
+    Guesses are limited per reader (a signed-in session must not become a way to try
+    passwords or six-digit codes); a right guess after the limit waits too.
+    """
     password = request.POST.get("password", "")
     code = request.POST.get("code", "")
+    if password or code:
+        usage = throttle.attempt(request, "delete_account", user=request.user)
+        if usage is None:
+            return render(request, "429.html", status=429)
     confirmed = (password and request.user.check_password(password)) or data_rights.check_deletion_code(request, code)
     if request.POST.get("confirm") != "yes" or not confirmed:
         messages.error(

@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class MastheadAdminConfig(admin_apps.AdminConfig):
+    """Django's admin on Masthead's site (a throttled login); listed in INSTALLED_APPS."""
+
+    default = False  # named in INSTALLED_APPS by its path; "masthead.core" stays CoreConfig
+    default_site = "masthead.core.admin_site.MastheadAdminSite"
 
 
 class CoreConfig(AppConfig):

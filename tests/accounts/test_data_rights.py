@@ -151,6 +151,20 @@ def test_a_reader_without_a_password_confirms_with_an_emailed_code(db):
     assert get_user_model().objects.get(pk=reader.pk).is_active is False
 
 
+def test_guessing_the_deletion_password_or_code_is_limited(reader, signed_in):
+    for guess in ["one", "two", "three", "four", "five"]:
+        assert signed_in.post("/accounts/data/delete/", {"password": guess, "confirm": "yes"}).status_code == 400
+    signed_in.post("/accounts/data/delete/code/")
+    code = re.search(r"^(\d{6})$", mail.outbox[-1].body, re.M).group(1)
+
+    by_password = signed_in.post("/accounts/data/delete/", {"password": PASSWORD, "confirm": "yes"})
+    by_code = signed_in.post("/accounts/data/delete/", {"code": code, "confirm": "yes"})
+
+    assert (by_password.status_code, by_code.status_code) == (429, 429)
+    assert "Too many attempts" in by_code.content.decode()
+    assert get_user_model().objects.get(pk=reader.pk).is_active is True
+
+
 def test_the_data_page_offers_download_and_deletion(signed_in):
     page = signed_in.get("/accounts/data/").content.decode()
 

@@ -185,3 +185,55 @@ def test_account_emails_name_the_publication(client, reader):
 
     assert mail.outbox[0].subject == "The Test Gazette: Password Reset Email"
     assert mail.outbox[0].body.startswith("Hello from The Test Gazette,")
+
+
+# --- every channel that takes a password or a code is limited --------------------------
+def app_post(client, path, data, **extra):
+    return client.post(f"/_allauth/app/v1/{path}", data, content_type="application/json", **extra)
+
+
+def test_failed_app_logins_are_throttled_and_then_refuse_the_right_password(reader):
+    for n in range(5):
+        wrong = app_post(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "auth/login",
+                         {"email": reader.email, "password": "wrong-password"})
+        assert wrong.status_code == 400
+
+    right = app_post(Client(REMOTE_ADDR="203.0.113.99"), "auth/login", {"email": reader.email, "password": PASSWORD})
+
+    assert right.status_code == 400
+    assert [e["code"] for e in right.json()["errors"]] == ["too_many_login_attempts"]
+
+
+def test_the_web_and_app_logins_share_one_count_per_account(reader):
+    for n in range(5):
+        log_in(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), reader.email, "wrong-password")
+
+    right = app_post(Client(REMOTE_ADDR="203.0.113.99"), "auth/login", {"email": reader.email, "password": PASSWORD})
+
+    assert right.status_code == 400
+
+
+def test_app_login_code_and_password_reset_requests_are_throttled_per_account(reader):
+    for n in range(3):
+        app_post(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "auth/code/request", {"email": reader.email})
+        app_post(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "auth/password/request", {"email": reader.email})
+    sent = len(mail.outbox)
+
+    code = app_post(Client(REMOTE_ADDR="203.0.113.60"), "auth/code/request", {"email": reader.email})
+    reset = app_post(Client(REMOTE_ADDR="203.0.113.60"), "auth/password/request", {"email": reader.email})
+
+    assert (code.status_code, reset.status_code) == (400, 429)
+    assert [e["code"] for e in code.json()["errors"]] == ["too_many_login_attempts"]
+    assert len(mail.outbox) == sent == 6
+
+
+def test_an_emailed_code_dies_after_three_wrong_guesses(client, reader):
+    client.post("/accounts/login/code/", {"email": reader.email})
+    body = mail.outbox[0].body
+    code = body.split("Please enter it in your open browser window.")[1].strip().splitlines()[0].strip()
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC"]:
+        client.post("/accounts/login/code/confirm/", {"code": guess})
+
+    client.post("/accounts/login/code/confirm/", {"code": code})
+
+    assert client.get("/accounts/").status_code == 302  # still not signed in
