@@ -294,6 +294,8 @@ MASTHEAD_STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
 # --- accounts settings -------------------------------------------------------------------
 # Readers sign in with an e-mail address and a password, or a one-time code by e-mail.
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+# Every form that takes an address checks it whole (masthead/accounts/forms.py).
+ACCOUNT_FORMS = {"request_login_code": "masthead.accounts.forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

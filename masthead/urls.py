@@ -1,6 +1,8 @@
+from allauth.headless.account.views import RequestLoginCodeView
 from django.contrib import admin
 from django.urls import include, path
 
+from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
 from masthead.content import views as content_views
 
@@ -11,6 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
+    # The apps' code request checks the address whole, like the web form (accounts/forms.py).
+    path(
+        "_allauth/app/v1/auth/code/request",
+        RequestLoginCodeView.as_api_view(client="app", input_class=accounts_forms.RequestLoginCodeInput),
+    ),
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),

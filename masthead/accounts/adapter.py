@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.conf import settings
@@ -9,9 +11,11 @@ from django.contrib import messages
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from masthead.accounts import devices
+from masthead.accounts import devices, forms
 from masthead.content.publication import current_publication
 from masthead.accounts.models import Device
+
+logger = logging.getLogger(__name__)
 
 
 def _is_app(request) -> bool:
@@ -27,6 +31,17 @@ class AccountAdapter(DefaultAccountAdapter):
             "and try again, or log in with a code sent by e-mail."
         ),
     }
+
+    def clean_email(self, email: str) -> str:
+        """Sign-up, e-mail change and password reset, on the web and in the apps."""
+        return forms.clean_address(super().clean_email(email))
+
+    def send_mail(self, template_prefix, email, context) -> None:
+        """Nothing goes to an address that could not be delivered whole (the forms refuse it first)."""
+        if not forms.is_deliverable(email):
+            logger.warning("Not sending %s to an undeliverable address (%d characters)", template_prefix, len(email))
+            return
+        super().send_mail(template_prefix, email, context)
 
     def format_email_subject(self, subject: str) -> str:
         return f"{current_publication().name}: {subject}"
