@@ -339,5 +339,8 @@ MASTHEAD_DEVICE_LIMIT = env_int("DEVICE_LIMIT", 5)
 MASTHEAD_DEVICE_SEEN_INTERVAL = env_int("DEVICE_SEEN_INTERVAL", 300)
 # Coarse device locations: "CIDR=Region" pairs, comma-separated, e.g. "49.36.0.0/14=Mumbai".
 MASTHEAD_IP_REGIONS = env_list("IP_REGIONS", [])
+# Hosts whose iframes ad markup may embed (subdomains included), e.g. "ads.example.net";
+# iframes from anywhere else are removed from ad slots (masthead/accounts/ads.py).
+MASTHEAD_AD_HOSTS = env_list("AD_HOSTS", [])
 # The admin warns when fewer unclaimed partner codes than this remain for a partner.
 MASTHEAD_PARTNER_POOL_LOW = env_int("PARTNER_POOL_LOW", 50)

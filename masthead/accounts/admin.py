@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.urls import path, reverse
 
-from masthead.accounts import devices, groups, partner
+from masthead.accounts import ads, devices, groups, partner
 from masthead.accounts.models import (
     BENEFIT_CHOICES,
     AdSlot,
@@ -120,7 +121,48 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(AdSlot)
 class AdSlotAdmin(admin.ModelAdmin):
+    """Ad markup is edited only with its own permission and never rendered in the admin.
+
+    Staff without "Can edit the HTML of ad slots" may resize a slot or switch it off and
+    see its markup as escaped source; nobody's admin page runs it. The preview is a
+    sandboxed frame with no scripts, no same-origin access and nothing but the markup.
+    """
+
     list_display = ["name", "width", "height", "is_active"]
+    fields = ["name", "markup", "width", "height", "is_active", "source", "preview"]
+
+    MARKUP_PERMISSION = "accounts.edit_ad_markup"
+
+    readonly_fields = ["source", "preview"]
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in self.fields if f != "markup" or request.user.has_perm(self.MARKUP_PERMISSION)]
+        return fields if obj is not None else [f for f in fields if f not in ("source", "preview")]
+
+    @admin.display(description="Markup as stored")
+    def source(self, obj):
+        return format_html('<pre style="white-space:pre-wrap;max-width:60rem">{}</pre>', obj.markup)
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return format_html(
+            '<iframe sandbox="" srcdoc="{}" width="{}" height="{}" title="Preview of the ad" '
+            'style="border:1px dashed #999;max-width:100%"></iframe>',
+            obj.markup,
+            obj.width,
+            obj.height,
+        )
+
+    def save_model(self, request, obj, form, change):
+        typed = form.cleaned_data.get("markup")
+        super().save_model(request, obj, form, change)
+        removed = ads.removed_parts(typed, obj.markup) if typed else []
+        if removed:
+            messages.warning(
+                request,
+                "Removed from the markup: " + ", ".join(removed) + ". Ads may use links, images, boxes "
+                "and iframes from the configured ad hosts (MASTHEAD_AD_HOSTS), nothing else.",
+            )
 
 
 class PartnerCodeUploadForm(forms.Form):

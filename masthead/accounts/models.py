@@ -193,21 +193,31 @@ class AdSlot(models.Model):
     """Where an advertisement goes: the publisher's markup and the box it reserves."""
 
     name = models.SlugField(max_length=50, unique=True, help_text='Used in templates: {% ad_slot "name" %}.')
-    markup = models.TextField(help_text="Trusted HTML entered by staff; shown as is.")
+    markup = models.TextField(
+        blank=True,
+        help_text=(
+            "The ad's HTML: links, images, boxes and iframes from the configured ad hosts. "
+            "Scripts and anything else outside that list are removed when the slot is saved."
+        ),
+    )
     width = models.PositiveIntegerField(default=300, help_text="Pixels, reserved so the page does not jump.")
     height = models.PositiveIntegerField(default=250, help_text="Pixels, reserved so the page does not jump.")
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
+        # Markup runs on every reader page: editing it is a permission of its own, apart
+        # from changing a slot's size or switching it off.
+        permissions = [("edit_ad_markup", "Can edit the HTML of ad slots")]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
         from masthead.accounts import ads
 
+        self.markup = ads.clean_markup(self.markup)
+        super().save(*args, **kwargs)
         ads.forget_slots()
 
     def delete(self, *args, **kwargs):

@@ -1,4 +1,9 @@
-"""{% ad_slot "name" %}: the publisher's ad markup, absent for ad-free readers."""
+"""{% ad_slot "name" %}: the publisher's ad markup, absent for ad-free readers.
+
+A template that wraps a slot in markup of its own takes the slot into a variable and
+writes the wrapper only when there is an ad, so ad-free readers get no empty box:
+``{% ad_slot "top" as ad %}{% if ad %}<div class="wrap">{{ ad }}</div>{% endif %}``.
+"""
 
 from django import template
 from django.utils.html import format_html
@@ -30,5 +35,5 @@ def ad_slot(context, name):
         slot.name,
         slot.height,
         slot.width,
-        mark_safe(slot.markup),  # staff-entered, trusted by design (the AdSlot admin says so)
+        mark_safe(slot.markup),  # cleaned with the ad allow-list when loaded (accounts/ads.py)
     )
