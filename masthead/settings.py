@@ -330,6 +330,7 @@ MASTHEAD_RATE_LIMITS = {
     "admin_login_failed": env("RATE_ADMIN_LOGIN_FAILED", "10/m/ip,5/5m/key"),
     "admin_password_change": "5/m/user",
     "delete_account": "5/5m/user",
+    "deletion_code": "3/5m/user",  # e-mails with a code to confirm deleting the account
 }
 # Apps sign in through the headless API (/_allauth/app/v1/...) with tokens kept hashed.
 HEADLESS_CLIENTS = ("app",)

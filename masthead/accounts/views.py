@@ -98,6 +98,8 @@ def export(request):
 @login_required
 @require_POST
 def send_deletion_code(request):
+    if throttle.attempt(request, "deletion_code", user=request.user) is None:
+        return render(request, "429.html", status=429)
     data_rights.send_deletion_code(request)
     messages.info(request, f"We sent a code to {request.user.email}. Enter it below to delete your account.")
     return redirect("accounts:data")

@@ -165,6 +165,14 @@ def test_guessing_the_deletion_password_or_code_is_limited(reader, signed_in):
     assert get_user_model().objects.get(pk=reader.pk).is_active is True
 
 
+def test_deletion_codes_are_sent_at_most_three_times_in_five_minutes(reader, signed_in):
+    for _ in range(3):
+        assert signed_in.post("/accounts/data/delete/code/").status_code == 302
+
+    assert signed_in.post("/accounts/data/delete/code/").status_code == 429
+    assert len(mail.outbox) == 3
+
+
 def test_the_data_page_offers_download_and_deletion(signed_in):
     page = signed_in.get("/accounts/data/").content.decode()
 
