@@ -6,6 +6,10 @@ uses the same limiter with the same rate syntax ("10/m/ip,5/5m/key"), configured
 settings.MASTHEAD_RATE_LIMITS, so one cache holds every count and the limits read alike.
 A guess that turns out right gives its count back, as allauth does for logins, so a
 reader is never locked out by their own successes while a wrong guess always counts.
+
+allauth's public `ratelimit.consume` reads allauth's own settings only; the function
+under it takes the rates as an argument, so that is the one called here (one place to
+change if allauth moves it).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def _route_text(pattern) -> str:
 
         return _CONVERTER.sub(part, str(pattern))
     assert isinstance(pattern, RegexPattern)
-    regex = pattern._regex.lstrip("^").rstrip("$").replace("\\Z", "")
+    regex = str(pattern).lstrip("^").rstrip("$").replace("\\Z", "")
 
     def group(match):
         numeric = "\\d" in match["body"] or "[0-9]" in match["body"]
