@@ -12,4 +12,9 @@ urlpatterns = [
     path("data/export/", views.export, name="export"),
     path("data/delete/code/", views.send_deletion_code, name="send_deletion_code"),
     path("data/delete/", views.delete, name="delete"),
+    # allauth's own pages at allauth's addresses (these come first), refusing bad input with a 400.
+    path("signup/", views.SignupView.as_view()),
+    path("email/", views.EmailView.as_view()),
+    path("password/reset/", views.PasswordResetView.as_view()),
+    path("login/code/", views.RequestLoginCodeView.as_view()),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account import views as account_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -135,3 +136,30 @@ def delete(request):
 def privacy(request):
     """The privacy notice in plain language."""
     return render(request, "accounts/privacy.html")
+
+
+# --- allauth's forms that take an e-mail address, answering 400 when sent back ------------
+class _BadRequestWhenInvalid:
+    """A form sent back with its errors is a 400 (429 when it was refused for too many tries)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        response.status_code = 429 if "too_many_login_attempts" in codes else 400
+        return response
+
+
+class SignupView(_BadRequestWhenInvalid, account_views.SignupView):
+    pass
+
+
+class EmailView(_BadRequestWhenInvalid, account_views.EmailView):
+    pass
+
+
+class PasswordResetView(_BadRequestWhenInvalid, account_views.PasswordResetView):
+    pass
+
+
+class RequestLoginCodeView(_BadRequestWhenInvalid, account_views.RequestLoginCodeView):
+    pass

@@ -1,9 +1,9 @@
 """Every form that takes an e-mail address refuses one it could not store or deliver whole.
 
 A 306-character address sent to the apps' sign-up was cut to 254 characters (no domain
-left) and a confirmation went to that. Now each channel answers with a message (a 400
-from the apps' API, the form again with its error on the web), stores nothing and
-sends nothing.
+left) and a confirmation went to that. Now each channel answers 400 with a message (the
+apps' API in JSON, the web with the form and its error), stores nothing and sends
+nothing.
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ def test_app_code_and_reset_requests_refuse_the_address_with_a_400(db, path, ema
     ],
 )
 @pytest.mark.parametrize("email", [TOO_LONG, LONG_LOCAL_PART])
-def test_web_forms_show_the_form_again_with_the_reason(db, url, data, email):
+def test_web_forms_answer_400_with_the_form_and_the_reason(db, url, data, email):
     response = Client().post(url, {**data, "email": email})
 
-    assert response.status_code == 200  # the form again, with its error
+    assert response.status_code == 400
     assert TOO_LONG_MESSAGE in response.content.decode()
     assert_nothing_kept_or_sent()
 
@@ -103,6 +103,7 @@ def test_changing_the_address_on_the_web_refuses_a_long_one(reader):
 
     response = client.post("/accounts/email/", {"action_add": "", "email": TOO_LONG})
 
+    assert response.status_code == 400
     assert TOO_LONG_MESSAGE in response.content.decode()
     assert list(EmailAddress.objects.values_list("email", flat=True)) == [reader.email]
     assert mail.outbox == []
