@@ -127,10 +127,10 @@ def pages(db):
         "password": (reader, "/accounts/password/change/"),
         "privacy": (anonymous, "/privacy/"),
     }
-    # Forms sent back with their errors.
+    # Forms sent back with their errors (sign-up answers bad input with a 400).
     posted = {
-        "login-error": ("/accounts/login/", {"login": "rita@example.com", "password": "wrong"}),
-        "signup-error": ("/accounts/signup/", {"email": "not-an-address", "password1": "a", "password2": "b"}),
+        "login-error": ("/accounts/login/", {"login": "rita@example.com", "password": "wrong"}, 200),
+        "signup-error": ("/accounts/signup/", {"email": "not-an-address", "password1": "a", "password2": "b"}, 400),
     }
     rendered = {}
     for name, (client, path) in wanted.items():
@@ -138,9 +138,9 @@ def pages(db):
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         assert response["Content-Type"].startswith("text/html")
         rendered[name] = response.content.decode()
-    for name, (path, data) in posted.items():
+    for name, (path, data, status) in posted.items():
         response = Client().post(path, data)
-        assert response.status_code == 200, f"POST {path} answered {response.status_code}"
+        assert response.status_code == status, f"POST {path} answered {response.status_code}"
         rendered[name] = response.content.decode()
     return rendered
 
