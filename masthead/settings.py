@@ -274,6 +274,8 @@ MASTHEAD_BILLING_RETRY_DAYS = [int(day) for day in env_list("BILLING_RETRY_DAYS"
 # The pre-debit notice goes out this many hours before a renewal; a charge always waits
 # at least 24 hours after its notice (RBI e-mandate rules).
 MASTHEAD_BILLING_NOTICE_HOURS = env_int("BILLING_NOTICE_HOURS", 48)
+# Refused webhook deliveries (a small row each, never the body) are kept this many days.
+MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS = env_int("BILLING_REJECTED_WEBHOOK_DAYS", 7)
 MASTHEAD_GST_RATE = env_int("GST_RATE", 18)
 # Readers' addresses are not collected, so the place of supply is the publisher's state
 # (CGST + SGST); set to charge IGST instead.

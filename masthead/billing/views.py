@@ -7,6 +7,9 @@ on its own word changes a subscription.
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,13 +20,38 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.billing import actions
-from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway
+from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
 from masthead.billing.states import State
 from masthead.core import clock
 
 DEFAULT_NEXT = "/account/subscription/"
+# The checkouts this browser session started: a sandbox payment link works only here
+# (or for the signed-in reader who started it).
+SESSION_CHECKOUTS = "billing_checkouts"
+
+
+def gateway_route(view):
+    """A route for one gateway: 404 before anything else when that gateway is not configured."""
+    @wraps(view)
+    def wrapped(request, gateway: str, *args, **kwargs):
+        if not is_configured(gateway):
+            raise Http404("No such payment gateway")
+        return view(request, gateway, *args, **kwargs)
+    return wrapped
+
+
+def remember_checkout(request, reference: str) -> None:
+    started = [ref for ref in request.session.get(SESSION_CHECKOUTS, []) if ref != reference]
+    request.session[SESSION_CHECKOUTS] = [*started[-4:], reference]
+
+
+def started_here(request, sub: Subscription) -> bool:
+    """True when this request comes from the reader, or the browser session, that started the checkout."""
+    if request.user.is_authenticated and sub.user_id == request.user.pk:
+        return True
+    return sub.reference in request.session.get(SESSION_CHECKOUTS, [])
 
 
 def safe_next(request, value: str | None, default: str = DEFAULT_NEXT) -> str:
@@ -70,6 +98,9 @@ def checkout(request):
             "plan": plan, "offer": offer_for(plan), "next": next_url,
             "failed": request.GET.get("failed") == "1",
         })
+    if not is_configured(settings.MASTHEAD_BILLING_GATEWAY):
+        messages.error(request, "Payments are not available at the moment. Please try again later.")
+        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
     gateway = get_gateway()
     cancel_url = request.build_absolute_uri(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
     try:
@@ -81,13 +112,16 @@ def checkout(request):
     except (actions.BillingError, GatewayError) as exc:
         messages.error(request, str(exc))
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
+    remember_checkout(request, sub.reference)
     return redirect(start.redirect_url)
 
 
+@gateway_route
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout_return(request, gateway: str):
-    """The reader is back from the gateway. Only a signature-checked confirmation counts."""
+    """The reader is back from the gateway. Only a signature-checked confirmation counts, and
+    only for the reader's own checkout; a decline changes nothing but that checkout."""
     params = {**request.GET.dict(), **request.POST.dict()}
     try:
         payment = get_gateway(gateway).confirm(params)
@@ -101,12 +135,16 @@ def checkout_return(request, gateway: str):
     sub = Subscription.objects.filter(user=request.user, **lookup).first()
     if sub is None:
         raise Http404("No such checkout")
+    if not payment.succeeded and sub.state != State.PENDING.value:
+        messages.error(request, "That checkout is already closed; nothing has changed.")
+        return redirect("billing:account")
     sub = actions.confirm_payment(gateway, payment)
     sub.refresh_from_db()
     if payment.succeeded and sub.state in (State.ACTIVE.value, State.CANCELLED.value):
         messages.success(request, f"Welcome! Your {sub.plan.name} subscription is active.")
         return redirect(safe_next(request, sub.return_to))
-    messages.error(request, payment.failure_reason or "The payment did not go through. No money was taken.")
+    messages.error(request, (payment.failure_reason or "The payment did not go through. No money was taken.")
+                   + " You can try again.")
     return redirect(reverse("billing:checkout") + "?" + urlencode(
         {"plan": sub.plan.code, "failed": "1", **({"next": sub.return_to} if sub.return_to else {})}))
 
