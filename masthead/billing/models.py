@@ -14,6 +14,13 @@ from django.db import models
 from masthead.core.money import Money
 
 
+class KeptQuerySet(models.QuerySet):
+    """Rows the books must keep (subscriptions, the ledger, tax invoices): never deleted in bulk."""
+
+    def delete(self):
+        raise ValueError(f"{self.model._meta.verbose_name_plural.capitalize()} are kept: they are never deleted.")
+
+
 class Plan(models.Model):
     """Something a reader can buy: a price for a term, renewing automatically."""
 
@@ -90,12 +97,17 @@ class Subscription(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "state"])]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.plan}, {self.get_state_display()})"
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Subscriptions are kept with their ledger: cancel or refund instead of deleting.")
 
     @property
     def renews(self) -> bool:
@@ -161,6 +173,8 @@ class LedgerEntry(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
 
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name_plural = "ledger entries"
@@ -213,6 +227,8 @@ class Invoice(models.Model):
     igst = models.PositiveIntegerField(default=0)
     gst_rate = models.PositiveSmallIntegerField()
 
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_at", "-pk"]
         constraints = [
@@ -225,3 +241,13 @@ class Invoice(models.Model):
     @property
     def tax(self) -> int:
         return self.cgst + self.sgst + self.igst
+
+    def save(self, *args, **kwargs):
+        # An issued tax invoice is final: a credit note corrects it, nothing edits it.
+        # (Erasure anonymises the buyer with a queryset update, which the law allows.)
+        if self.pk is not None:
+            raise ValueError("An issued invoice is never changed; issue a credit note instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An issued invoice is never deleted; issue a credit note instead.")
