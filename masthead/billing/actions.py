@@ -29,6 +29,7 @@ from masthead.billing.gateways.base import (
     RenewalCharge,
     get_gateway,
 )
+from masthead.billing.gst import BuyerTaxDetails
 from masthead.billing.models import LedgerEntry, Plan, Subscription
 from masthead.billing.periods import add_months
 from masthead.billing.states import Effect, Event, Facts, IllegalTransition, Rules, Snapshot, State, transition
@@ -145,8 +146,10 @@ def _ledger(sub: Subscription, kind: str, *, key: str, amount: int, currency: st
 # --- checkout ------------------------------------------------------------------------
 
 def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return_to: str = "",
-                   gateway: Gateway | None = None) -> tuple[Subscription, CheckoutStart]:
-    """Create a pending subscription and the gateway's checkout for it."""
+                   gateway: Gateway | None = None,
+                   buyer: BuyerTaxDetails | None = None) -> tuple[Subscription, CheckoutStart]:
+    """Create a pending subscription and the gateway's checkout for it. `buyer` carries the
+    GSTIN and state the reader gave for their invoices (validated by BuyerTaxDetails)."""
     if not plan.is_active:
         raise BillingError("This plan is no longer on sale.")
     if current_subscription(user) is not None:
@@ -157,6 +160,7 @@ def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return
         sub = Subscription.objects.create(
             user=user, plan=plan, gateway=gateway.name, state=State.PENDING.value,
             return_to=return_to[:500], created_at=now, updated_at=now,
+            buyer_gstin=buyer.gstin if buyer else "", buyer_state=buyer.state if buyer else "",
         )
         start = gateway.start_checkout(
             CheckoutRequest(

@@ -93,6 +93,10 @@ class Subscription(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     return_to = models.CharField(max_length=500, blank=True)
+    buyer_gstin = models.CharField("buyer's GSTIN", max_length=15, blank=True,
+                                   help_text="Given at checkout for a business invoice; printed on every invoice.")
+    buyer_state = models.CharField("buyer's state", max_length=2, blank=True,
+                                   help_text="GST state code given at checkout: the place of supply.")
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every change (lost-update guard).")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -218,6 +222,10 @@ class Invoice(models.Model):
     seller_gstin = models.CharField(max_length=15, blank=True)
     buyer_name = models.CharField(max_length=200, blank=True)
     buyer_email = models.CharField(max_length=254, blank=True)
+    buyer_gstin = models.CharField("buyer's GSTIN", max_length=15, blank=True)
+    buyer_state = models.CharField("place of supply", max_length=2, blank=True,
+                                   help_text="The buyer's GST state code; blank when they named none.")
+    seller_state = models.CharField("supplier's state", max_length=2, blank=True)
     description = models.CharField(max_length=300)
     currency = models.CharField(max_length=3)
     total = models.PositiveIntegerField()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.billing import actions
 from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
+from masthead.billing.gst import STATE_CHOICES, BuyerTaxDetails, InvalidTaxDetails, state_label
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
 from masthead.billing.states import State
@@ -94,10 +95,11 @@ def checkout(request):
         messages.info(request, "You already have a subscription.")
         return redirect("billing:account")
     if request.method == "GET":
-        return render(request, "billing/checkout.html", {
-            "plan": plan, "offer": offer_for(plan), "next": next_url,
-            "failed": request.GET.get("failed") == "1",
-        })
+        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1")
+    try:
+        buyer = BuyerTaxDetails.from_form(request.POST.get("gstin", ""), request.POST.get("state", ""))
+    except InvalidTaxDetails as exc:
+        return _checkout_page(request, plan, next_url, tax_error=str(exc), status=400)
     if not is_configured(settings.MASTHEAD_BILLING_GATEWAY):
         messages.error(request, "Payments are not available at the moment. Please try again later.")
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
@@ -107,13 +109,22 @@ def checkout(request):
         sub, start = actions.start_checkout(
             request.user, plan,
             return_url=request.build_absolute_uri(reverse("billing:checkout_return", args=[gateway.name])),
-            cancel_url=cancel_url, return_to=next_url, gateway=gateway,
+            cancel_url=cancel_url, return_to=next_url, gateway=gateway, buyer=buyer,
         )
     except (actions.BillingError, GatewayError) as exc:
         messages.error(request, str(exc))
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
     remember_checkout(request, sub.reference)
     return redirect(start.redirect_url)
+
+
+def _checkout_page(request, plan: Plan, next_url: str, *, failed: bool = False, tax_error: str = "",
+                   status: int = 200):
+    return render(request, "billing/checkout.html", {
+        "plan": plan, "offer": offer_for(plan), "next": next_url, "failed": failed,
+        "states": STATE_CHOICES, "tax_error": tax_error,
+        "gstin": request.POST.get("gstin", ""), "state": request.POST.get("state", ""),
+    }, status=status)
 
 
 @gateway_route
@@ -238,7 +249,9 @@ def _invoice_for(request, pk: int) -> Invoice:
 
 @login_required
 def invoice(request, pk: int):
-    return render(request, "billing/invoice.html", {"invoice": _invoice_for(request, pk)})
+    document = _invoice_for(request, pk)
+    return render(request, "billing/invoice.html", {"invoice": document,
+                                                    "place_of_supply": state_label(document.buyer_state)})
 
 
 @login_required
