@@ -9,10 +9,13 @@ a plan's price is typed in rupees; both are stored in paise.
 
 from __future__ import annotations
 
+import csv
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils.html import format_html_join
 
 from masthead.billing import actions, webhooks
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription, WebhookEvent
@@ -35,6 +38,28 @@ def _money_column(field: str, description: str):
         return shown_money(getattr(obj, field), obj.currency)
     column.__name__ = f"{field}_shown"
     return column
+
+
+def csv_export(filename: str, columns: list[tuple[str, object]], description: str):
+    """An admin action writing the selected rows as CSV; amounts in rupees as shown everywhere else.
+
+    `columns` are (header, attribute name or function of the row)."""
+    @admin.action(description=description)
+    def export(modeladmin, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")  # spreadsheets read the ₹ sign right with a byte-order mark
+        writer = csv.writer(response)
+        writer.writerow([header for header, _ in columns])
+        for row in queryset:
+            writer.writerow([value(row) if callable(value) else getattr(row, value) for _, value in columns])
+        return response
+    export.__name__ = f"export_{filename.split('.')[0]}"
+    return export
+
+
+def _in_rupees(field: str):
+    return lambda row: shown_money(getattr(row, field), row.currency)
 
 
 class RupeesField(forms.CharField):
@@ -90,7 +115,7 @@ class PlanAdmin(admin.ModelAdmin):
 
     @admin.display(description="price", ordering="price")
     def shown_price(self, plan):
-        return offer_for(plan).price
+        return shown_money(plan.price, plan.currency)
 
     @admin.display(description="term")
     def shown_term(self, plan):
@@ -188,6 +213,11 @@ class LedgerEntryAdmin(KeptAdmin):
               "gateway_refund_ref", "idempotency_key", "period_start", "period_end", "reason")
     readonly_fields = fields
     amount_shown = _money_column("amount", "amount")
+    actions = [csv_export("ledger.csv", [
+        ("date", lambda e: e.created_at.isoformat()), ("kind", "kind"), ("amount", _in_rupees("amount")),
+        ("subscription", lambda e: e.subscription.reference), ("plan", lambda e: e.plan.name),
+        ("gateway", "gateway"), ("payment reference", "gateway_payment_ref"), ("reason", "reason"),
+    ], "Export selected entries as CSV (amounts in rupees)")]
 
 
 @admin.register(WebhookEvent)
@@ -195,12 +225,23 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "gateway", "event_type", "event_id", "status", "attempts")
     list_filter = ("gateway", "status")
     search_fields = ("event_id",)
-    readonly_fields = [f.name for f in WebhookEvent._meta.fields if f.name != "body"]
-    exclude = ("body",)
+    readonly_fields = [*(f.name for f in WebhookEvent._meta.fields if f.name not in ("body", "events")),
+                       "shown_events"]
+    exclude = ("body", "events")
     actions = ["process_again"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="events")
+    def shown_events(self, row):
+        """The verified events, one line each, with their amounts in rupees."""
+        lines = []
+        for event in row.events:
+            amount = shown_money(event["amount"], event["currency"] or "INR") if event.get("amount") else ""
+            lines.append((event["kind"].replace("_", " "), event.get("subscription_ref") or event.get("gateway_ref"),
+                          amount, event.get("payment_ref", "")))
+        return format_html_join("", "<p>{}: {} {} ({})</p>", lines) or "—"
 
     @admin.action(description="Process again (safe: every step is idempotent)")
     def process_again(self, request, queryset):
@@ -225,3 +266,9 @@ class InvoiceAdmin(KeptAdmin):
     cgst_shown = _money_column("cgst", "CGST")
     sgst_shown = _money_column("sgst", "SGST")
     igst_shown = _money_column("igst", "IGST")
+    actions = [csv_export("invoices.csv", [
+        ("number", "number"), ("date", lambda i: i.issued_at.isoformat()), ("buyer", "buyer_name"),
+        ("e-mail", "buyer_email"), ("buyer GSTIN", "buyer_gstin"), ("place of supply", "buyer_state"),
+        ("taxable value", _in_rupees("taxable_value")), ("CGST", _in_rupees("cgst")), ("SGST", _in_rupees("sgst")),
+        ("IGST", _in_rupees("igst")), ("total", _in_rupees("total")),
+    ], "Export selected invoices as CSV (amounts in rupees)")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
+from masthead.billing.models import Invoice, LedgerEntry, Subscription, WebhookEvent
 
 PAISE = ("270000", "228814", "20593")  # Smart Essential's total, taxable value and half its GST
 
@@ -26,8 +26,14 @@ def _page(client, url):
     return response.content.decode()
 
 
-def test_every_billing_admin_page_shows_rupees_not_paise(client, staff, books):
+def test_every_billing_admin_page_shows_rupees_not_paise(client, staff, books, sandbox,
+                                                        django_capture_on_commit_callbacks):
     sub, entry, invoice = books
+    _, body, signature = sandbox.store.webhooks()[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/billing/webhooks/sandbox/", body, content_type="application/json",
+                    headers={"X-Sandbox-Signature": signature})
+    webhook = WebhookEvent.objects.get()
     client.force_login(staff)
     pages = {
         "/admin/billing/invoice/": ("₹2,700.00", "₹2,288.14", "₹205.93"),
@@ -35,7 +41,8 @@ def test_every_billing_admin_page_shows_rupees_not_paise(client, staff, books):
         "/admin/billing/ledgerentry/": ("₹2,700.00",),
         f"/admin/billing/ledgerentry/{entry.pk}/change/": ("₹2,700.00",),
         f"/admin/billing/subscription/{sub.pk}/change/": ("₹2,700.00",),
-        "/admin/billing/plan/": ("₹900", "₹2,700", "₹3,900"),
+        "/admin/billing/plan/": ("₹900.00", "₹2,700.00", "₹3,900.00", "₹225/Month"),
+        f"/admin/billing/webhookevent/{webhook.pk}/change/": ("payment succeeded", "₹2,700.00"),
     }
     for url, shown in pages.items():
         html = _page(client, url)
@@ -119,3 +126,23 @@ def test_the_models_refuse_deletion_and_invoice_edits(books):
         LedgerEntry.objects.all().delete()
     assert (Invoice.objects.get().buyer_name, Subscription.objects.count(), LedgerEntry.objects.count()) == (
         "Vikram Iyer", 1, 1)
+
+
+@pytest.mark.parametrize(("model", "action", "expected"), [
+    ("invoice", "export_invoices", [
+        "number,date,buyer,e-mail,buyer GSTIN,place of supply,taxable value,CGST,SGST,IGST,total",
+        ",Vikram Iyer,subscriber@example.in,,,\"₹2,288.14\",₹205.93,₹205.93,₹0.00,\"₹2,700.00\""]),
+    ("ledgerentry", "export_ledger", [
+        "date,kind,amount,subscription,plan,gateway,payment reference,reason",
+        ",charge,\"₹2,700.00\","]),
+])
+def test_exports_give_amounts_in_rupees(client, staff, books, model, action, expected):
+    client.force_login(staff)
+    pk = {"invoice": books[2].pk, "ledgerentry": books[1].pk}[model]
+    response = client.post(f"/admin/billing/{model}/", {"action": action, "_selected_action": [pk]})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, row = response.content.decode("utf-8-sig").splitlines()
+    assert header == expected[0]
+    assert expected[1] in row
+    for raw in PAISE:
+        assert raw not in row
