@@ -157,3 +157,24 @@ def test_a_stripe_return_for_an_unfinished_session_leaves_an_active_subscription
     sub.refresh_from_db()
     assert (sub.state, sub.failed_attempts) == ("active", 0)
     assert list(LedgerEntry.objects.values_list("kind", flat=True)) == ["charge"]
+
+
+def test_a_stripe_first_invoice_that_fails_is_the_checkouts_not_a_renewal(settings):
+    import json
+    import time
+
+    from masthead.billing.gateways.stripe import StripeGateway
+    from tests.billing.fakes.base import FIXTURES
+
+    settings.MASTHEAD_STRIPE_WEBHOOK_SECRET = "whsec_recorded"
+    recorded = json.loads((FIXTURES / "stripe" / "invoice.payment_failed.json").read_bytes())
+
+    def parse(reason):
+        recorded["data"]["object"]["billing_reason"] = reason
+        body = json.dumps(recorded).encode()
+        stamp = int(time.time())
+        mac = hmac.new(b"whsec_recorded", f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+        [event] = StripeGateway().verify_and_parse_webhook(body, {"Stripe-Signature": f"t={stamp},v1={mac}"})
+        return event.at_checkout
+
+    assert (parse("subscription_create"), parse("subscription_cycle")) == (True, False)
