@@ -112,3 +112,16 @@ def test_stripe_down_at_the_return_gives_a_clear_message(client, reader, plans, 
     response = client.get("/checkout/return/stripe/", {"session_id": "cs_test_1"}, follow=True)
     assert response.status_code == 200
     assert "Stripe could not be reached. Please try again in a few minutes." in response.content.decode()
+
+
+def test_the_sandbox_with_an_empty_secret_verifies_nothing(sandbox, settings):
+    settings.MASTHEAD_SANDBOX_SECRET = ""
+    from masthead.billing.gateways.sandbox import SandboxGateway
+
+    gateway = SandboxGateway(sandbox.store)
+    with pytest.raises(InvalidSignature):
+        gateway.confirm({"sandbox": "anything"})
+    with pytest.raises(InvalidSignature):
+        gateway.read_checkout("anything")
+    with pytest.raises(InvalidSignature):
+        gateway.verify_and_parse_webhook(b"{}", {"X-Sandbox-Signature": "t=1,v1=" + "0" * 64})

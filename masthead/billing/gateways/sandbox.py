@@ -200,6 +200,8 @@ class SandboxGateway:
 
     def read_checkout(self, token: str) -> dict:
         """The checkout a sandbox page shows; raises InvalidSignature for a tampered link."""
+        if not self.secret:  # Django's signing would fall back to SECRET_KEY; the sandbox never does
+            raise InvalidSignature("The sandbox has no secret configured.")
         try:
             return signing.loads(token, key=self.secret, salt=_CHECKOUT_SALT, max_age=24 * 3600)
         except signing.BadSignature as exc:
@@ -241,6 +243,8 @@ class SandboxGateway:
         return payment, checkout["return"] + separator + query
 
     def confirm(self, params: dict) -> Payment:
+        if not self.secret:
+            raise InvalidSignature("The sandbox has no secret configured.")
         try:
             data = signing.loads(params.get("sandbox", ""), key=self.secret, salt=_RETURN_SALT, max_age=3600)
         except signing.BadSignature as exc:
