@@ -143,9 +143,11 @@ def process(row_id: int) -> str:
 
 
 def purge_rejected(*, now: dt.datetime | None = None) -> int:
-    """Delete rejected deliveries older than MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS; returns how many."""
+    """Delete refused deliveries (kept without a body) older than MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS;
+    returns how many. A signed event Masthead could not read keeps its body and is never purged."""
     cutoff = (now or clock.now()) - dt.timedelta(days=settings.MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS)
-    deleted, _ = WebhookEvent.objects.filter(status=WebhookEvent.Status.REJECTED, received_at__lt=cutoff).delete()
+    deleted, _ = WebhookEvent.objects.filter(status=WebhookEvent.Status.REJECTED, body=b"",
+                                             received_at__lt=cutoff).delete()
     return deleted
 
 

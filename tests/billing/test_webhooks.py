@@ -177,12 +177,15 @@ def test_old_rejected_rows_are_purged_and_everything_else_is_kept(client, paid_c
     _, body, signature = paid_checkout()
     with clock.travel(dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.timezone.utc)):
         post(client, b"{}", "t=1,v1=00", django_capture_on_commit_callbacks)
+        unreadable = b'{"id":"evt_odd","type":"payment.succeeded","created":1,"data":{}}'  # signed, but no payment
+        post(client, unreadable, sign(unreadable, int(clock.now().timestamp())), django_capture_on_commit_callbacks)
     with clock.travel(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.timezone.utc)):
         post(client, b"{}", "t=1,v1=00", django_capture_on_commit_callbacks)
     post(client, body, signature, django_capture_on_commit_callbacks)
     with clock.travel(dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.timezone.utc)):
         assert webhooks.purge_rejected() == 1
-    assert sorted(WebhookEvent.objects.values_list("status", flat=True)) == ["rejected", "succeeded"]
+    kept = sorted((status, bytes(raw)[:10]) for status, raw in WebhookEvent.objects.values_list("status", "body"))
+    assert kept == [("rejected", b""), ("rejected", b'{"id":"evt'), ("succeeded", body[:10])]
 
 
 def test_the_schedule_purges_rejected_webhooks():
