@@ -125,3 +125,20 @@ def test_the_sandbox_with_an_empty_secret_verifies_nothing(sandbox, settings):
         gateway.read_checkout("anything")
     with pytest.raises(InvalidSignature):
         gateway.verify_and_parse_webhook(b"{}", {"X-Sandbox-Signature": "t=1,v1=" + "0" * 64})
+
+
+def test_razorpay_down_when_a_reader_cancels_gives_a_clear_message(client, reader, plans, razorpay_fake, settings,
+                                                                   django_capture_on_commit_callbacks):
+    import requests
+
+    settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
+    client.force_login(reader)
+    start = client.post("/checkout/", {"plan": "smart-essential"})
+    hosted = requests.get(start["Location"], allow_redirects=False, timeout=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(hosted.headers["Location"].replace("http://testserver", ""))
+    razorpay_fake.stop()
+    response = client.post("/account/subscription/cancel/", follow=True)
+    assert response.status_code == 200
+    assert "Razorpay could not be reached. Please try again in a few minutes." in response.content.decode()
+    assert Subscription.objects.get(user=reader).state == "active"
