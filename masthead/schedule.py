@@ -37,3 +37,9 @@ def register() -> None:
         from masthead.billing.renewals import renew_due
 
         return renew_due().as_line()
+
+    @db_periodic_task(crontab(minute="41", hour="3"), name="masthead.billing.purge_rejected_webhooks")
+    def billing_purge_rejected_webhooks():
+        from masthead.billing.webhooks import purge_rejected
+
+        return purge_rejected()

@@ -274,10 +274,15 @@ MASTHEAD_BILLING_RETRY_DAYS = [int(day) for day in env_list("BILLING_RETRY_DAYS"
 # The pre-debit notice goes out this many hours before a renewal; a charge always waits
 # at least 24 hours after its notice (RBI e-mandate rules).
 MASTHEAD_BILLING_NOTICE_HOURS = env_int("BILLING_NOTICE_HOURS", 48)
+# Refused webhook deliveries (a small row each, never the body) are kept this many days.
+MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS = env_int("BILLING_REJECTED_WEBHOOK_DAYS", 7)
 MASTHEAD_GST_RATE = env_int("GST_RATE", 18)
-# Readers' addresses are not collected, so the place of supply is the publisher's state
-# (CGST + SGST); set to charge IGST instead.
+# A buyer who names no state at checkout is billed in the publisher's state (CGST + SGST);
+# set to charge them IGST instead.
 MASTHEAD_GST_INTER_STATE = env_bool("GST_INTER_STATE", False)
+# The publisher's GST state code ("27" Maharashtra); blank: the publication GSTIN's first two
+# digits. A buyer in another state is charged IGST.
+MASTHEAD_GST_STATE = env("GST_STATE", "")
 MASTHEAD_INVOICE_PREFIX = env("INVOICE_PREFIX", "MH")
 MASTHEAD_SANDBOX_SECRET = env("SANDBOX_SECRET") or "sandbox-" + SECRET_KEY[:32]
 MASTHEAD_SANDBOX_STORE = env("SANDBOX_STORE", str(DATA_DIR / "sandbox-gateway.sqlite3"))

@@ -29,6 +29,7 @@ from masthead.billing.gateways.base import (
     RenewalCharge,
     get_gateway,
 )
+from masthead.billing.gst import BuyerTaxDetails
 from masthead.billing.models import LedgerEntry, Plan, Subscription
 from masthead.billing.periods import add_months
 from masthead.billing.states import Effect, Event, Facts, IllegalTransition, Rules, Snapshot, State, transition
@@ -145,8 +146,10 @@ def _ledger(sub: Subscription, kind: str, *, key: str, amount: int, currency: st
 # --- checkout ------------------------------------------------------------------------
 
 def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return_to: str = "",
-                   gateway: Gateway | None = None) -> tuple[Subscription, CheckoutStart]:
-    """Create a pending subscription and the gateway's checkout for it."""
+                   gateway: Gateway | None = None,
+                   buyer: BuyerTaxDetails | None = None) -> tuple[Subscription, CheckoutStart]:
+    """Create a pending subscription and the gateway's checkout for it. `buyer` carries the
+    GSTIN and state the reader gave for their invoices (validated by BuyerTaxDetails)."""
     if not plan.is_active:
         raise BillingError("This plan is no longer on sale.")
     if current_subscription(user) is not None:
@@ -157,6 +160,7 @@ def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return
         sub = Subscription.objects.create(
             user=user, plan=plan, gateway=gateway.name, state=State.PENDING.value,
             return_to=return_to[:500], created_at=now, updated_at=now,
+            buyer_gstin=buyer.gstin if buyer else "", buyer_state=buyer.state if buyer else "",
         )
         start = gateway.start_checkout(
             CheckoutRequest(
@@ -176,10 +180,19 @@ def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return
 
 def confirm_payment(gateway_name: str, payment: Payment, *, for_period_end: dt.datetime | None = None,
                     occurred_at: dt.datetime | None = None) -> Subscription:
-    """Apply a payment the gateway confirmed (signed return or webhook). Idempotent per payment."""
+    """Apply a payment the gateway confirmed (signed return or webhook). Idempotent per payment.
+
+    A payment made on a checkout page counts only while that checkout is pending: a
+    declined attempt there is the checkout's business and never a failed renewal, so it
+    cannot put a paying subscriber into arrears.
+    """
     now = occurred_at or clock.now()
     with transaction.atomic():
         sub = _find_locked(payment.subscription_ref, payment.gateway_ref)
+        if payment.at_checkout and not payment.succeeded and sub.state != State.PENDING.value:
+            log.warning("Ignored a declined checkout payment %s for %s subscription %s",
+                        payment.payment_ref, sub.state, sub.reference)
+            return sub
         plan = sub.renewal_plan if sub.state != State.PENDING else sub.plan
         if payment.succeeded:
             start = payment.period_start or sub.current_period_end or now
@@ -339,6 +352,7 @@ def apply_gateway_event(gateway_name: str, event: GatewayEvent) -> None:
                 gateway_ref=event.gateway_ref, payment_method=event.payment_method,
                 payment_method_label=event.payment_method_label, period_start=event.period_start,
                 period_end=event.period_end, failure_reason=event.failure_reason,
+                at_checkout=event.at_checkout,
             ),
             for_period_end=event.for_period_end,
             occurred_at=now,

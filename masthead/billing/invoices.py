@@ -3,11 +3,11 @@
 Prices are tax-inclusive, so GST is broken out of the price in integer paise:
 taxable = round(price * 100 / (100 + rate)), tax = price - taxable.
 
-Place of supply: Masthead does not collect readers' postal addresses, and for a
-supply to an unregistered reader with no address on record the place of supply is
-the supplier's location, so the supply is intra-state: the tax is split into CGST
-and SGST at half the rate each (CGST takes the lower half of an odd paisa). A
-setting can switch to IGST for publishers whose adviser says otherwise.
+Place of supply: the buyer's state when they named one at checkout (or their GSTIN
+names it), and then IGST when it is not the publication's state (billing.gst). With no
+state on record the place of supply is the supplier's location, so the supply is
+intra-state: the tax is split into CGST and SGST at half the rate each (CGST takes the
+lower half of an odd paisa); MASTHEAD_GST_INTER_STATE switches that default to IGST.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from masthead.billing.gst import is_inter_state, supplier_state
 from masthead.billing.periods import financial_year
 from masthead.core.db import is_unique_violation
 
@@ -86,8 +87,9 @@ def issue_invoice(entry):
     publication = current_publication()
     fy = financial_year(entry.created_at, publication.zone)
     sequence = next_number(fy)
-    gst = break_out_gst(entry.amount)
     subscription = entry.subscription
+    seller_state = supplier_state(publication.gstin)
+    gst = break_out_gst(entry.amount, inter_state=is_inter_state(subscription.buyer_state, seller_state))
     user = subscription.user
     period = ""
     if entry.period_start and entry.period_end:
@@ -107,6 +109,9 @@ def issue_invoice(entry):
         seller_gstin=publication.gstin,
         buyer_name=(user.get_full_name() if user else "") or "",
         buyer_email=(user.email if user else "") or "",
+        buyer_gstin=subscription.buyer_gstin,
+        buyer_state=subscription.buyer_state,
+        seller_state=seller_state,
         description=f"{entry.plan.name} subscription{period}",
         currency=entry.currency,
         total=gst.total,

@@ -14,6 +14,13 @@ from django.db import models
 from masthead.core.money import Money
 
 
+class KeptQuerySet(models.QuerySet):
+    """Rows the books must keep (subscriptions, the ledger, tax invoices): never deleted in bulk."""
+
+    def delete(self):
+        raise ValueError(f"{self.model._meta.verbose_name_plural.capitalize()} are kept: they are never deleted.")
+
+
 class Plan(models.Model):
     """Something a reader can buy: a price for a term, renewing automatically."""
 
@@ -86,9 +93,15 @@ class Subscription(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     return_to = models.CharField(max_length=500, blank=True)
+    buyer_gstin = models.CharField("buyer's GSTIN", max_length=15, blank=True,
+                                   help_text="Given at checkout for a business invoice; printed on every invoice.")
+    buyer_state = models.CharField("buyer's state", max_length=2, blank=True,
+                                   help_text="GST state code given at checkout: the place of supply.")
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every change (lost-update guard).")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+
+    objects = KeptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -96,6 +109,9 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.plan}, {self.get_state_display()})"
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Subscriptions are kept with their ledger: cancel or refund instead of deleting.")
 
     @property
     def renews(self) -> bool:
@@ -161,6 +177,8 @@ class LedgerEntry(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
 
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name_plural = "ledger entries"
@@ -204,6 +222,10 @@ class Invoice(models.Model):
     seller_gstin = models.CharField(max_length=15, blank=True)
     buyer_name = models.CharField(max_length=200, blank=True)
     buyer_email = models.CharField(max_length=254, blank=True)
+    buyer_gstin = models.CharField("buyer's GSTIN", max_length=15, blank=True)
+    buyer_state = models.CharField("place of supply", max_length=2, blank=True,
+                                   help_text="The buyer's GST state code; blank when they named none.")
+    seller_state = models.CharField("supplier's state", max_length=2, blank=True)
     description = models.CharField(max_length=300)
     currency = models.CharField(max_length=3)
     total = models.PositiveIntegerField()
@@ -212,6 +234,8 @@ class Invoice(models.Model):
     sgst = models.PositiveIntegerField(default=0)
     igst = models.PositiveIntegerField(default=0)
     gst_rate = models.PositiveSmallIntegerField()
+
+    objects = KeptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -225,3 +249,13 @@ class Invoice(models.Model):
     @property
     def tax(self) -> int:
         return self.cgst + self.sgst + self.igst
+
+    def save(self, *args, **kwargs):
+        # An issued tax invoice is final: a credit note corrects it, nothing edits it.
+        # (Erasure anonymises the buyer with a queryset update, which the law allows.)
+        if self.pk is not None:
+            raise ValueError("An issued invoice is never changed; issue a credit note instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An issued invoice is never deleted; issue a credit note instead.")

@@ -7,6 +7,7 @@ amounts in the PDF read 'Rs. 2,700.00'.
 
 from __future__ import annotations
 
+from masthead.billing.gst import state_label
 from masthead.core.money import format_money
 
 
@@ -71,6 +72,8 @@ def invoice_pdf(invoice) -> bytes:
         ("R", 11, f"GSTIN: {invoice.seller_gstin or 'not registered'}"),
         ("B", 12, "Billed to"),
         ("R", 11, " ".join(part for part in (invoice.buyer_name, invoice.buyer_email) if part) or "Subscriber"),
+        *([("R", 11, f"GSTIN: {invoice.buyer_gstin}")] if invoice.buyer_gstin else []),
+        *([("R", 11, f"Place of supply: {state_label(invoice.buyer_state)}")] if invoice.buyer_state else []),
         ("B", 12, "Details"),
         ("R", 11, f"{invoice.description} (SAC 998431)"),
         ("R", 11, f"Taxable value: {money(invoice.taxable_value)}"),

@@ -26,7 +26,8 @@ def export(user) -> dict:
         ],
         "invoices": [
             {"number": i.number, "issued": _iso(i.issued_at), "total_minor": i.total, "currency": i.currency,
-             "buyer_name": i.buyer_name, "buyer_email": i.buyer_email}
+             "buyer_name": i.buyer_name, "buyer_email": i.buyer_email, "buyer_gstin": i.buyer_gstin,
+             "place_of_supply": i.buyer_state}
             for i in Invoice.objects.filter(user=user)
         ],
     }

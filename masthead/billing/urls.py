@@ -1,16 +1,48 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from masthead.billing import sandbox_views, views, webhooks
+from masthead.billing.gateways.base import is_configured
+
+
+class ConfiguredGateway:
+    """A gateway name in a URL that matches only while that gateway is configured, so an
+    unconfigured gateway's routes answer 404 before anything else runs (CSRF included)."""
+
+    regex = "[a-z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        if not is_configured(value):
+            raise ValueError(value)  # no match: 404
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class SandboxToken(ConfiguredGateway):
+    """A sandbox checkout token, routed only while the sandbox is configured."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        if not is_configured("sandbox"):
+            raise ValueError(value)
+        return value
+
+
+register_converter(ConfiguredGateway, "gateway")
+register_converter(SandboxToken, "sandbox_token")
 
 app_name = "billing"
 
 urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("checkout/", views.checkout, name="checkout"),
-    path("checkout/return/<str:gateway>/", views.checkout_return, name="checkout_return"),
-    path("sandbox/checkout/<str:token>/", sandbox_views.checkout, name="sandbox_checkout"),
-    path("sandbox/checkout/<str:token>/authenticate/", sandbox_views.authenticate, name="sandbox_authenticate"),
-    path("billing/webhooks/<str:gateway>/", webhooks.receive, name="webhook"),
+    path("checkout/return/<gateway:gateway>/", views.checkout_return, name="checkout_return"),
+    path("sandbox/checkout/<sandbox_token:token>/", sandbox_views.checkout, name="sandbox_checkout"),
+    path("sandbox/checkout/<sandbox_token:token>/authenticate/", sandbox_views.authenticate,
+         name="sandbox_authenticate"),
+    path("billing/webhooks/<gateway:gateway>/", webhooks.receive, name="webhook"),
     path("account/subscription/", views.account, name="account"),
     path("account/subscription/cancel/", views.cancel, name="cancel"),
     path("account/subscription/resume/", views.resume, name="resume"),

@@ -7,6 +7,7 @@ on its own word changes a subscription.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,13 +18,29 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.billing import actions
-from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway
+from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
+from masthead.billing.gst import STATE_CHOICES, BuyerTaxDetails, InvalidTaxDetails, state_label
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
 from masthead.billing.states import State
 from masthead.core import clock
 
 DEFAULT_NEXT = "/account/subscription/"
+# The checkouts this browser session started: a sandbox payment link works only here
+# (or for the signed-in reader who started it).
+SESSION_CHECKOUTS = "billing_checkouts"
+
+
+def remember_checkout(request, reference: str) -> None:
+    started = [ref for ref in request.session.get(SESSION_CHECKOUTS, []) if ref != reference]
+    request.session[SESSION_CHECKOUTS] = [*started[-4:], reference]
+
+
+def started_here(request, sub: Subscription) -> bool:
+    """True when this request comes from the reader, or the browser session, that started the checkout."""
+    if request.user.is_authenticated and sub.user_id == request.user.pk:
+        return True
+    return sub.reference in request.session.get(SESSION_CHECKOUTS, [])
 
 
 def safe_next(request, value: str | None, default: str = DEFAULT_NEXT) -> str:
@@ -66,28 +83,43 @@ def checkout(request):
         messages.info(request, "You already have a subscription.")
         return redirect("billing:account")
     if request.method == "GET":
-        return render(request, "billing/checkout.html", {
-            "plan": plan, "offer": offer_for(plan), "next": next_url,
-            "failed": request.GET.get("failed") == "1",
-        })
+        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1")
+    try:
+        buyer = BuyerTaxDetails.from_form(request.POST.get("gstin", ""), request.POST.get("state", ""))
+    except InvalidTaxDetails as exc:
+        return _checkout_page(request, plan, next_url, tax_error=str(exc), status=400)
+    if not is_configured(settings.MASTHEAD_BILLING_GATEWAY):
+        messages.error(request, "Payments are not available at the moment. Please try again later.")
+        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
     gateway = get_gateway()
     cancel_url = request.build_absolute_uri(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
     try:
         sub, start = actions.start_checkout(
             request.user, plan,
             return_url=request.build_absolute_uri(reverse("billing:checkout_return", args=[gateway.name])),
-            cancel_url=cancel_url, return_to=next_url, gateway=gateway,
+            cancel_url=cancel_url, return_to=next_url, gateway=gateway, buyer=buyer,
         )
     except (actions.BillingError, GatewayError) as exc:
         messages.error(request, str(exc))
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
+    remember_checkout(request, sub.reference)
     return redirect(start.redirect_url)
+
+
+def _checkout_page(request, plan: Plan, next_url: str, *, failed: bool = False, tax_error: str = "",
+                   status: int = 200):
+    return render(request, "billing/checkout.html", {
+        "plan": plan, "offer": offer_for(plan), "next": next_url, "failed": failed,
+        "states": STATE_CHOICES, "tax_error": tax_error,
+        "gstin": request.POST.get("gstin", ""), "state": request.POST.get("state", ""),
+    }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout_return(request, gateway: str):
-    """The reader is back from the gateway. Only a signature-checked confirmation counts."""
+    """The reader is back from the gateway. Only a signature-checked confirmation counts, and
+    only for the reader's own checkout; a decline changes nothing but that checkout."""
     params = {**request.GET.dict(), **request.POST.dict()}
     try:
         payment = get_gateway(gateway).confirm(params)
@@ -101,12 +133,16 @@ def checkout_return(request, gateway: str):
     sub = Subscription.objects.filter(user=request.user, **lookup).first()
     if sub is None:
         raise Http404("No such checkout")
+    if not payment.succeeded and sub.state != State.PENDING.value:
+        messages.error(request, "That checkout is already closed; nothing has changed.")
+        return redirect("billing:account")
     sub = actions.confirm_payment(gateway, payment)
     sub.refresh_from_db()
     if payment.succeeded and sub.state in (State.ACTIVE.value, State.CANCELLED.value):
         messages.success(request, f"Welcome! Your {sub.plan.name} subscription is active.")
         return redirect(safe_next(request, sub.return_to))
-    messages.error(request, payment.failure_reason or "The payment did not go through. No money was taken.")
+    messages.error(request, (payment.failure_reason or "The payment did not go through. No money was taken.")
+                   + " You can try again.")
     return redirect(reverse("billing:checkout") + "?" + urlencode(
         {"plan": sub.plan.code, "failed": "1", **({"next": sub.return_to} if sub.return_to else {})}))
 
@@ -200,7 +236,9 @@ def _invoice_for(request, pk: int) -> Invoice:
 
 @login_required
 def invoice(request, pk: int):
-    return render(request, "billing/invoice.html", {"invoice": _invoice_for(request, pk)})
+    document = _invoice_for(request, pk)
+    return render(request, "billing/invoice.html", {"invoice": document,
+                                                    "place_of_supply": state_label(document.buyer_state)})
 
 
 @login_required

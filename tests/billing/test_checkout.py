@@ -81,18 +81,61 @@ def test_a_declined_card_shows_a_clear_message_and_charges_nothing(client, reade
     assert [row[3] for row in sandbox_store.charges()] == [0]
 
 
-def test_a_card_that_needs_authentication_goes_through_the_otp_step(client, reader, plans):
-    client.force_login(reader)
-    checkout_url, step = _pay(client, NEEDS_AUTHENTICATION)
+def _otp_step(client):
+    _, step = _pay(client, NEEDS_AUTHENTICATION)
     assert step.status_code == 302 and "/authenticate/?step=" in step["Location"]
     page = client.get(step["Location"])
     assert "One-time password" in page.content.decode()
-    token = parse_qs(urlsplit(step["Location"]).query)["step"][0]
-    wrong = client.post(step["Location"], {"step": token, "otp": "000000", "action": "confirm"})
-    assert wrong.status_code == 400 and "That code is not right" in wrong.content.decode()
-    right = client.post(step["Location"], {"step": token, "otp": "123456", "action": "confirm"})
+    return step["Location"], parse_qs(urlsplit(step["Location"]).query)["step"][0]
+
+
+def test_a_card_that_needs_authentication_pays_with_that_card_once_the_code_is_right(client, reader, plans):
+    client.force_login(reader)
+    url, token = _otp_step(client)
+    wrong = client.post(url, {"step": token, "otp": "000000", "action": "confirm"})
+    assert wrong.status_code == 400
+    assert "That one-time password is not right (2 tries left). The test code is 123456." in wrong.content.decode()
+    right = client.post(url, {"step": token, "otp": "123456", "action": "confirm"})
     client.get(right["Location"])
-    assert Subscription.objects.get(user=reader).state == "active"
+    sub = Subscription.objects.get(user=reader)
+    assert (sub.state, sub.payment_method_label) == ("active", "Test card ending 3220")
+    assert sub.payment_method.startswith("tok_sbx_3220_")
+    assert "Test card ending 3220" in client.get("/account/subscription/").content.decode()
+
+
+def test_three_wrong_one_time_passwords_decline_the_payment_saying_so(client, reader, plans):
+    client.force_login(reader)
+    url, token = _otp_step(client)
+    for left in ("2 tries", "1 try"):
+        wrong = client.post(url, {"step": token, "otp": "999999", "action": "confirm"})
+        assert f"not right ({left} left)" in wrong.content.decode()
+        token = wrong.context["step"]
+    declined = client.post(url, {"step": token, "otp": "999999", "action": "confirm"})
+    back = client.get(declined["Location"], follow=True)
+    html = back.content.decode()
+    assert ("The one-time password was wrong 3 times, so your bank refused the payment. "
+            "No money was taken. You can try again.") in html
+    assert "card was declined" not in html
+    assert list(LedgerEntry.objects.values_list("kind", "reason")) == [
+        ("failure", "The one-time password was wrong 3 times, so your bank refused the payment. No money was taken.")]
+    assert Subscription.objects.get(user=reader).state == "pending"
+
+
+def test_failing_authentication_is_reported_as_such(client, reader, plans):
+    client.force_login(reader)
+    url, token = _otp_step(client)
+    failed = client.post(url, {"step": token, "action": "fail"})
+    html = client.get(failed["Location"], follow=True).content.decode()
+    assert "The payment was not authenticated at your bank. No money was taken. You can try again." in html
+    assert Subscription.objects.get(user=reader).state == "pending"
+
+
+def test_a_declined_card_is_reported_once(client, reader, plans):
+    client.force_login(reader)
+    _, paid = _pay(client, DECLINED)
+    html = client.get(paid["Location"], follow=True).content.decode()
+    assert html.count("No money was taken") == 1
+    assert html.count('class="message message--error"') == 1
 
 
 def test_a_forged_return_grants_nothing(client, reader, plans):

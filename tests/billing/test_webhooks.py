@@ -122,3 +122,77 @@ def test_processing_that_fails_is_recorded_with_its_error(client, paid_checkout,
 
 def test_an_unknown_gateway_is_404(client, db):
     assert client.post("/billing/webhooks/paypal/", b"{}", content_type="application/json").status_code == 404
+
+
+def _database_bytes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(SUM(LENGTH(body)), 0) FROM billing_webhookevent")
+        return cursor.fetchone()[0]
+
+
+def test_unsigned_bodies_are_refused_and_never_stored(client, db, django_capture_on_commit_callbacks):
+    junk = b'{"pad":"' + b"x" * 15_000 + b'"}'
+    for _ in range(3):
+        response = post(client, junk, "t=1,v1=00", django_capture_on_commit_callbacks)
+        assert response.status_code == 400
+    rows = list(WebhookEvent.objects.values_list("status", "event_id", "error"))
+    assert rows == [("rejected", None, "The signature is too old (possible replay).")] * 3
+    assert _database_bytes() == 0
+
+
+def test_a_forged_body_is_refused_without_its_body(client, paid_checkout, django_capture_on_commit_callbacks):
+    _, body, signature = paid_checkout()
+    post(client, body.replace(b"270000", b"100"), signature, django_capture_on_commit_callbacks)
+    row = WebhookEvent.objects.get()
+    assert (row.status, bytes(row.body), row.error) == ("rejected", b"", "The signature does not match its body.")
+    assert row.headers["x-sandbox-signature"] == signature
+
+
+@pytest.mark.parametrize(("gateway", "limit"), [("sandbox", 16 * 1024), ("razorpay", 64 * 1024),
+                                                ("stripe", 256 * 1024)])
+def test_a_body_over_the_gateways_limit_is_413_and_not_stored(client, db, gateway, limit, request):
+    if gateway != "sandbox":
+        request.getfixturevalue(f"{gateway}_fake")
+    at_limit = client.post(f"/billing/webhooks/{gateway}/", b"x" * limit, content_type="application/json")
+    assert at_limit.status_code == 400  # read, then refused for its signature
+    over = client.post(f"/billing/webhooks/{gateway}/", b"x" * (limit + 1), content_type="application/json")
+    assert over.status_code == 413
+    big = client.post(f"/billing/webhooks/{gateway}/", b"x" * 2_000_000, content_type="application/json")
+    assert big.status_code == 413
+    assert WebhookEvent.objects.count() == 1 and _database_bytes() == 0
+
+
+def test_a_body_longer_than_its_content_length_claims_is_read_no_further(rf, db):
+    body = b"x" * (16 * 1024 + 10)
+    request = rf.post(URL, body, content_type="application/json")
+    request.META["CONTENT_LENGTH"] = ""  # a chunked or lying client: read only to the limit
+    assert webhooks._read_body(request, 16 * 1024) is None
+
+
+def test_old_rejected_rows_are_purged_and_everything_else_is_kept(client, paid_checkout, settings,
+                                                                 django_capture_on_commit_callbacks):
+    settings.MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS = 7
+    _, body, signature = paid_checkout()
+    with clock.travel(dt.datetime(2026, 11, 1, 6, 0, tzinfo=dt.timezone.utc)):
+        post(client, b"{}", "t=1,v1=00", django_capture_on_commit_callbacks)
+        unreadable = b'{"id":"evt_odd","type":"payment.succeeded","created":1,"data":{}}'  # signed, but no payment
+        post(client, unreadable, sign(unreadable, int(clock.now().timestamp())), django_capture_on_commit_callbacks)
+    with clock.travel(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.timezone.utc)):
+        post(client, b"{}", "t=1,v1=00", django_capture_on_commit_callbacks)
+    post(client, body, signature, django_capture_on_commit_callbacks)
+    with clock.travel(dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.timezone.utc)):
+        assert webhooks.purge_rejected() == 1
+    kept = sorted((status, bytes(raw)[:10]) for status, raw in WebhookEvent.objects.values_list("status", "body"))
+    assert kept == [("rejected", b""), ("rejected", b'{"id":"evt'), ("succeeded", body[:10])]
+
+
+def test_the_schedule_purges_rejected_webhooks():
+    from huey.contrib.djhuey import HUEY
+
+    from masthead import schedule
+
+    schedule.register()
+    names = {task.__name__ for task in HUEY._registry._periodic_tasks}
+    assert "masthead.billing.purge_rejected_webhooks" in names

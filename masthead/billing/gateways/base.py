@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,6 +59,7 @@ class Payment:
     period_start: dt.datetime | None = None
     period_end: dt.datetime | None = None
     failure_reason: str = ""
+    at_checkout: bool = False     # the first payment, made on the checkout page (not a renewal)
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,55 @@ class GatewayEvent:
     for_period_end: dt.datetime | None = None
     occurred_at: dt.datetime | None = None
     failure_reason: str = ""
+    at_checkout: bool = False     # the checkout's own payment, never a renewal
     raw_type: str = ""
     extra: dict = field(default_factory=dict)
+
+
+def hmac_sha256(secret: str, message: bytes) -> str:
+    """The hex HMAC-SHA256 of a message; refuses to sign anything with an empty secret."""
+    if not secret:
+        raise InvalidSignature("No signing secret is configured.")
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret: str, message: bytes, signature: str) -> None:
+    """The one check every signed message goes through (webhooks and returns, every gateway).
+
+    An empty secret or an empty signature never verifies: an HMAC made with an empty key
+    is something anyone can compute.
+    """
+    if not secret or not signature:
+        raise InvalidSignature("The message is not signed, or no secret is configured to check it.")
+    if not hmac.compare_digest(hmac_sha256(secret, message), signature):
+        raise InvalidSignature("The signature does not match.")
+
+
+def verify_timestamped_signature(secret: str, body: bytes, header: str, *, tolerance: int, now: float) -> None:
+    """The 't=<unix time>,v1=<hex HMAC of "t.body">' scheme (Stripe-Signature; the sandbox's too).
+
+    Any one of several v1 values may match (a provider rolling its secret sends two);
+    a timestamp further than `tolerance` seconds from now is refused as a replay.
+    """
+    pairs = [part.split("=", 1) for part in (header or "").split(",") if "=" in part]
+    timestamps = [value for key, value in pairs if key.strip() == "t"]
+    signatures = [value for key, value in pairs if key.strip() == "v1"]
+    try:
+        timestamp = int(timestamps[0])
+    except (IndexError, ValueError):
+        raise InvalidSignature("The signature has no timestamp.") from None
+    if abs(now - timestamp) > tolerance:
+        raise InvalidSignature("The signature is too old (possible replay).")
+    message = f"{timestamp}.".encode() + body
+    for signature in signatures:
+        try:
+            verify_signature(secret, message, signature)
+        except InvalidSignature:
+            continue
+        return
+    if not secret:
+        raise InvalidSignature("No signing secret is configured.")
+    raise InvalidSignature("The signature does not match its body.")
 
 
 class Gateway(Protocol):
@@ -113,6 +163,11 @@ class Gateway(Protocol):
 
     name: str
     renews_itself: bool  # True: the provider charges renewals and tells us by webhook
+    webhook_max_bytes: int  # a webhook body longer than this is refused (413) unread
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        """True when every secret the adapter needs is set; otherwise its routes answer 404."""
 
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
         """Create the provider's checkout and say where to send the reader."""
@@ -137,6 +192,21 @@ class Gateway(Protocol):
 
     def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
         """Verify the provider's signature over the raw body and translate the events."""
+
+
+def gateway_class(name: str):
+    """The adapter class for a gateway name, or None for a name Masthead does not know."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    path = settings.MASTHEAD_BILLING_GATEWAYS.get(name)
+    return import_string(path) if path else None
+
+
+def is_configured(name: str) -> bool:
+    """A known gateway whose secrets are all set. Routes for any other answer 404."""
+    cls = gateway_class(name)
+    return cls is not None and cls.is_configured()
 
 
 def get_gateway(name: str | None = None) -> Gateway:

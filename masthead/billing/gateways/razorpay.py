@@ -8,15 +8,19 @@ renewal failed and Razorpay retries), .halted (retries exhausted), .cancelled,
 (hex HMAC-SHA256 of the raw body with the webhook secret) and deduplicated by
 x-razorpay-event-id. The reader's return from Checkout carries razorpay_payment_id,
 razorpay_subscription_id and razorpay_signature (HMAC of "payment_id|subscription_id"
-with the key secret), checked with verify_subscription_payment_signature.
+with the key secret). Both signatures go through base.verify_signature, which never
+accepts an empty secret. Network errors talking to Razorpay become GatewayError.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import hashlib
+import json
 
 import razorpay
+import requests
 from django.conf import settings
 
 from masthead.billing.gateways.base import (
@@ -29,6 +33,7 @@ from masthead.billing.gateways.base import (
     Payment,
     Refund,
     RenewalCharge,
+    verify_signature,
 )
 
 METHOD_LABELS = {"upi": "UPI Autopay", "card": "Card mandate", "emandate": "Bank e-mandate", "nach": "NACH mandate"}
@@ -54,12 +59,19 @@ def _label(payment: dict | None, subscription: dict | None = None) -> str:
 class RazorpayGateway:
     name = "razorpay"
     renews_itself = True
+    webhook_max_bytes = 64 * 1024  # one subscription, payment and refund entity: a few KB
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        return all((settings.MASTHEAD_RAZORPAY_KEY_ID, settings.MASTHEAD_RAZORPAY_KEY_SECRET,
+                    settings.MASTHEAD_RAZORPAY_WEBHOOK_SECRET))
 
     def __init__(self, client: razorpay.Client | None = None) -> None:
         self.client = client or razorpay.Client(
             auth=(settings.MASTHEAD_RAZORPAY_KEY_ID, settings.MASTHEAD_RAZORPAY_KEY_SECRET),
             base_url=settings.MASTHEAD_RAZORPAY_API_BASE,
         )
+        self.key_secret = settings.MASTHEAD_RAZORPAY_KEY_SECRET
         self.webhook_secret = settings.MASTHEAD_RAZORPAY_WEBHOOK_SECRET
 
     def _call(self, function, *args):
@@ -67,6 +79,8 @@ class RazorpayGateway:
             return function(*args)
         except (razorpay.errors.BadRequestError, razorpay.errors.ServerError, razorpay.errors.GatewayError) as exc:
             raise GatewayError(f"Razorpay: {exc}") from exc
+        except (requests.RequestException, ValueError) as exc:  # unreachable, timed out, or not JSON
+            raise GatewayError("Razorpay could not be reached. Please try again in a few minutes.") from exc
 
     def _ensure_plan(self, request: CheckoutRequest) -> str:
         if request.gateway_plan_ref:
@@ -94,17 +108,18 @@ class RazorpayGateway:
                              gateway_plan_ref=plan_id)
 
     def confirm(self, params: dict) -> Payment:
+        payment_id = str(params.get("razorpay_payment_id", ""))
+        subscription_id = str(params.get("razorpay_subscription_id", ""))
         try:
-            self.client.utility.verify_subscription_payment_signature({
-                "razorpay_subscription_id": params["razorpay_subscription_id"],
-                "razorpay_payment_id": params["razorpay_payment_id"],
-                "razorpay_signature": params["razorpay_signature"],
-            })
-        except (KeyError, razorpay.errors.SignatureVerificationError) as exc:
+            if not (payment_id and subscription_id):
+                raise InvalidSignature("The return names no payment.")
+            verify_signature(self.key_secret, f"{payment_id}|{subscription_id}".encode(),
+                             str(params.get("razorpay_signature", "")))
+        except InvalidSignature as exc:
             raise InvalidSignature("The Razorpay payment signature is not valid.") from exc
-        payment = self._call(self.client.payment.fetch, params["razorpay_payment_id"])
-        subscription = self._call(self.client.subscription.fetch, params["razorpay_subscription_id"])
-        return self._payment(payment, subscription)
+        payment = self._call(self.client.payment.fetch, payment_id)
+        subscription = self._call(self.client.subscription.fetch, subscription_id)
+        return replace(self._payment(payment, subscription), at_checkout=True)
 
     def _payment(self, payment: dict, subscription: dict) -> Payment:
         succeeded = payment.get("status") in ("captured", "authorized")
@@ -149,15 +164,10 @@ class RazorpayGateway:
     # --- webhooks -------------------------------------------------------------------------
     def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
         lower = {k.lower(): v for k, v in headers.items()}
-        signature = lower.get("x-razorpay-signature", "")
-        if not signature or not self.webhook_secret:
-            raise InvalidSignature("No X-Razorpay-Signature header.")
         try:
-            self.client.utility.verify_webhook_signature(body.decode("utf-8"), signature, self.webhook_secret)
-        except (razorpay.errors.SignatureVerificationError, UnicodeDecodeError) as exc:
-            raise InvalidSignature("The X-Razorpay-Signature does not match the body.") from exc
-        import json
-
+            verify_signature(self.webhook_secret, body, lower.get("x-razorpay-signature", ""))
+        except InvalidSignature as exc:
+            raise InvalidSignature("The X-Razorpay-Signature is missing or does not match the body.") from exc
         event = json.loads(body)
         event_id = lower.get("x-razorpay-event-id") or "body:" + hashlib.sha256(body).hexdigest()
         kind = event.get("event", "")

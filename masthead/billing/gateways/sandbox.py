@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import secrets
 import sqlite3
@@ -40,6 +39,8 @@ from masthead.billing.gateways.base import (
     Payment,
     Refund,
     RenewalCharge,
+    hmac_sha256,
+    verify_timestamped_signature,
 )
 from masthead.billing.periods import add_months
 from masthead.core import clock
@@ -68,6 +69,8 @@ CREATE TABLE IF NOT EXISTS charges (
 CREATE TABLE IF NOT EXISTS refunds (
     idempotency_key TEXT PRIMARY KEY, refund_ref TEXT NOT NULL, payment_ref TEXT NOT NULL,
     amount INTEGER NOT NULL, currency TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkouts (
+    subscription_ref TEXT PRIMARY KEY, payment_ref TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL, signature TEXT NOT NULL, delivered INTEGER NOT NULL DEFAULT 0);
 """
@@ -117,6 +120,18 @@ class SandboxStore:
             query, args = query + " WHERE subscription_ref = ?", (subscription_ref,)
         return self.connection().execute(query + " ORDER BY rowid", args).fetchall()
 
+    def claim_checkout(self, subscription_ref: str, payment_ref: str) -> bool:
+        """Take a checkout's one payment attempt; False when it was taken before (a link pays once)."""
+        cursor = self.connection().execute(
+            "INSERT OR IGNORE INTO checkouts VALUES (?, ?, ?)", (subscription_ref, payment_ref, clock.now().isoformat())
+        )
+        return cursor.rowcount == 1
+
+    def checkout_used(self, subscription_ref: str) -> bool:
+        row = self.connection().execute(
+            "SELECT 1 FROM checkouts WHERE subscription_ref = ?", (subscription_ref,)).fetchone()
+        return row is not None
+
     def refund(self, key: str, payment_ref: str, amount: int, currency: str):
         conn = self.connection()
         refund_ref = "rfnd_sbx_" + hashlib.sha256(key.encode()).hexdigest()[:20]
@@ -143,9 +158,8 @@ class SandboxStore:
 
 def sign(body: bytes, timestamp: int, secret: str | None = None) -> str:
     """The signature header value: t=<unix time>,v1=<hex HMAC-SHA256 of 't.body'>."""
-    secret = secret or settings.MASTHEAD_SANDBOX_SECRET
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
+    secret = settings.MASTHEAD_SANDBOX_SECRET if secret is None else secret
+    return f"t={timestamp},v1={hmac_sha256(secret, f'{timestamp}.'.encode() + body)}"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -161,6 +175,11 @@ class SandboxGateway:
 
     name = "sandbox"
     renews_itself = False
+    webhook_max_bytes = 16 * 1024  # its events are under 1 KB
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        return bool(settings.MASTHEAD_SANDBOX_SECRET)
 
     def __init__(self, store: SandboxStore | None = None) -> None:
         self.store = store or SandboxStore()
@@ -181,17 +200,25 @@ class SandboxGateway:
 
     def read_checkout(self, token: str) -> dict:
         """The checkout a sandbox page shows; raises InvalidSignature for a tampered link."""
+        if not self.secret:  # Django's signing would fall back to SECRET_KEY; the sandbox never does
+            raise InvalidSignature("The sandbox has no secret configured.")
         try:
             return signing.loads(token, key=self.secret, salt=_CHECKOUT_SALT, max_age=24 * 3600)
         except signing.BadSignature as exc:
             raise InvalidSignature("This test checkout link is not valid.") from exc
 
-    def pay(self, checkout: dict, card_number: str) -> tuple[Payment, str]:
+    def pay(self, checkout: dict, card_number: str, *, authenticated: bool = False,
+            failure_reason: str = "") -> tuple[Payment, str]:
         """The reader paid on the sandbox page: record it, send the webhook, and return the
-        payment with the signed URL the reader is sent back to."""
+        payment with the signed URL the reader is sent back to.
+
+        A checkout takes one payment attempt, succeeded or declined; a second raises
+        GatewayError. The card that asks for a one-time password succeeds only once
+        `authenticated` (the reader gave the code); `failure_reason` says why it did not.
+        """
         card = normalise_card(card_number)
         now = clock.now()
-        succeeded = card in (SUCCEEDS, DECLINES_RENEWALS)
+        succeeded = card in (SUCCEEDS, DECLINES_RENEWALS) or (card == NEEDS_AUTHENTICATION and authenticated)
         payment = Payment(
             subscription_ref=checkout["ref"],
             succeeded=succeeded,
@@ -203,8 +230,11 @@ class SandboxGateway:
             payment_method_label=f"Test card ending {card[-4:]}",
             period_start=now if succeeded else None,
             period_end=add_months(now, checkout["months"]) if succeeded else None,
-            failure_reason="" if succeeded else "Your card was declined. No money was taken.",
+            failure_reason="" if succeeded else failure_reason or "Your card was declined. No money was taken.",
+            at_checkout=True,
         )
+        if not self.store.claim_checkout(payment.subscription_ref, payment.payment_ref):
+            raise GatewayError("This checkout has already been paid or declined. Start a new one from the plans page.")
         self.store.charge("checkout:" + payment.payment_ref, payment.subscription_ref, payment.amount,
                           payment.currency, succeeded, payment.failure_reason)
         self.send_webhook(self._event_body(payment, now))
@@ -213,6 +243,8 @@ class SandboxGateway:
         return payment, checkout["return"] + separator + query
 
     def confirm(self, params: dict) -> Payment:
+        if not self.secret:
+            raise InvalidSignature("The sandbox has no secret configured.")
         try:
             data = signing.loads(params.get("sandbox", ""), key=self.secret, salt=_RETURN_SALT, max_age=3600)
         except signing.BadSignature as exc:
@@ -252,6 +284,7 @@ class SandboxGateway:
             "gateway_ref": payment.gateway_ref, "payment_method": payment.payment_method,
             "payment_method_label": payment.payment_method_label, "period_start": _iso(payment.period_start),
             "period_end": _iso(payment.period_end), "failure_reason": payment.failure_reason,
+            "at_checkout": payment.at_checkout,
         }
 
     def _event_body(self, payment: Payment, now: dt.datetime) -> bytes:
@@ -277,16 +310,8 @@ class SandboxGateway:
 
     def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
         header = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER.lower(), "")
-        parts = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-        try:
-            timestamp = int(parts.get("t", ""))
-        except ValueError:
-            raise InvalidSignature("The webhook has no signature timestamp.")
-        if abs(clock.now().timestamp() - timestamp) > TOLERANCE_SECONDS:
-            raise InvalidSignature("The webhook signature is too old (possible replay).")
-        expected = sign(body, timestamp, self.secret).split("v1=", 1)[1]
-        if not hmac.compare_digest(expected, parts.get("v1", "")):
-            raise InvalidSignature("The webhook signature does not match its body.")
+        verify_timestamped_signature(self.secret, body, header, tolerance=TOLERANCE_SECONDS,
+                                     now=clock.now().timestamp())
         event = json.loads(body)
         data = event["data"]
         kind = EventKind.PAYMENT_SUCCEEDED if event["type"] == "payment.succeeded" else EventKind.PAYMENT_FAILED
@@ -298,6 +323,6 @@ class SandboxGateway:
                 payment_method=data["payment_method"], payment_method_label=data["payment_method_label"],
                 period_start=_parse(data["period_start"]), period_end=_parse(data["period_end"]),
                 occurred_at=dt.datetime.fromtimestamp(event["created"], dt.timezone.utc),
-                failure_reason=data["failure_reason"],
+                failure_reason=data["failure_reason"], at_checkout=bool(data.get("at_checkout")),
             )
         ]

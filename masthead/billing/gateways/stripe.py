@@ -3,10 +3,12 @@
 Stripe renews the subscription itself and reports by webhook: checkout.session.completed,
 invoice.paid (each period's payment, with the period on its line), invoice.payment_failed,
 customer.subscription.updated (cancel_at_period_end), customer.subscription.deleted and
-charge.refunded. Webhooks are verified with stripe.Webhook.construct_event (the
-Stripe-Signature header's HMAC and its timestamp tolerance). The reader's return
+charge.refunded. Webhooks are verified by the Stripe-Signature header's HMAC and its
+timestamp tolerance. The reader's return
 carries only the session id; Masthead fetches the session from Stripe's API with its
-secret key, so the browser's word is never taken.
+secret key, so the browser's word is never taken. The Stripe-Signature check is
+base.verify_timestamped_signature (Stripe's documented scheme), which never accepts an
+empty secret.
 
 Each period's payment is identified by its invoice id, the same from the return and
 from invoice.paid, so the two never record one payment twice.
@@ -15,6 +17,7 @@ from invoice.paid, so the two never record one payment twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import stripe
 from django.conf import settings
@@ -29,7 +32,9 @@ from masthead.billing.gateways.base import (
     Payment,
     Refund,
     RenewalCharge,
+    verify_timestamped_signature,
 )
+from masthead.core import clock
 
 
 def _when(seconds) -> dt.datetime | None:
@@ -60,6 +65,11 @@ def _line_period(invoice: dict) -> tuple[dt.datetime | None, dt.datetime | None]
 class StripeGateway:
     name = "stripe"
     renews_itself = True
+    webhook_max_bytes = 256 * 1024  # an invoice with its lines expanded stays well under this
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        return bool(settings.MASTHEAD_STRIPE_SECRET_KEY and settings.MASTHEAD_STRIPE_WEBHOOK_SECRET)
 
     def __init__(self, client: stripe.StripeClient | None = None) -> None:
         self.client = client or stripe.StripeClient(
@@ -73,6 +83,8 @@ class StripeGateway:
     def _call(self, function, *args, **kwargs):
         try:
             return _plain(function(*args, **kwargs))
+        except stripe.APIConnectionError as exc:
+            raise GatewayError("Stripe could not be reached. Please try again in a few minutes.") from exc
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
 
@@ -110,13 +122,15 @@ class StripeGateway:
         return Payment(
             subscription_ref=session.get("client_reference_id") or "",
             succeeded=paid,
-            payment_ref=invoice.get("id", "") if isinstance(invoice, dict) else str(invoice),
+            # The invoice names the period's payment; an unpaid session has none yet.
+            payment_ref=(invoice.get("id", "") if isinstance(invoice, dict) else str(invoice or "")) or session_id,
             amount=session.get("amount_total") or 0,
             currency=(session.get("currency") or "").upper(),
             gateway_ref=subscription.get("id", "") if isinstance(subscription, dict) else str(subscription),
             payment_method_label="Card (Stripe)",
             period_start=start, period_end=end,
             failure_reason="" if paid else "The payment was not completed.",
+            at_checkout=True,
         )
 
     def charge_renewal(self, charge: RenewalCharge) -> Payment:
@@ -159,15 +173,13 @@ class StripeGateway:
                       currency=refund["currency"].upper())
 
     def verify_and_parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[GatewayEvent]:
-        signature = {k.lower(): v for k, v in headers.items()}.get("stripe-signature")
-        if not signature or not self.webhook_secret:
-            raise InvalidSignature("No Stripe-Signature header.")
+        signature = {k.lower(): v for k, v in headers.items()}.get("stripe-signature", "")
         try:
-            event = stripe.Webhook.construct_event(body.decode("utf-8"), signature, self.webhook_secret,
-                                                   tolerance=self.tolerance)
-        except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
+            verify_timestamped_signature(self.webhook_secret, body, signature, tolerance=self.tolerance,
+                                         now=clock.now().timestamp())
+        except InvalidSignature as exc:
             raise InvalidSignature(f"Stripe-Signature rejected: {exc}") from exc
-        event = _plain(event)
+        event = json.loads(body)
         kind, obj, event_id = event["type"], event["data"]["object"], event["id"]
         occurred = _when(event.get("created"))
         common = {"event_id": event_id, "raw_type": kind, "occurred_at": occurred}
@@ -186,7 +198,7 @@ class StripeGateway:
                                  payment_ref=f"{obj['id']}:attempt{obj.get('attempt_count', 1)}",
                                  amount=obj.get("amount_due", 0), currency=(obj.get("currency") or "").upper(),
                                  for_period_end=start, failure_reason="Stripe could not take the renewal payment.",
-                                 **common)]
+                                 at_checkout=obj.get("billing_reason") == "subscription_create", **common)]
         if kind == "customer.subscription.updated" and obj.get("cancel_at_period_end"):
             return [GatewayEvent(kind=EventKind.CANCEL_SCHEDULED, gateway_ref=obj["id"],
                                  subscription_ref=(obj.get("metadata") or {}).get("masthead_ref", ""), **common)]
