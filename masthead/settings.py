@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz are answered first: no HTTPS redirect, host check or session.
+    "masthead.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "masthead.core.middleware.SecureCookiesOverTLS",
     "whitenoise.middleware.WhiteNoiseMiddleware",
