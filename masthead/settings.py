@@ -7,6 +7,7 @@ import sys
 import dj_database_url
 
 from masthead.config import data_dir, env, env_bool, env_int, env_list, secret_key
+from masthead.core.logs import formatter_for
 
 DATA_DIR = data_dir()
 BASE_DIR = DATA_DIR
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz are answered first: no HTTPS redirect, host check or session.
     "masthead.core.health.HealthCheckMiddleware",
+    # One log line per request, with its id (X-Request-ID), page-cache hits included.
+    "masthead.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "masthead.core.middleware.SecureCookiesOverTLS",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,12 +217,24 @@ EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Masthead <no-reply@localhost>")
 
+# --- Logs and error reporting ----------------------------------------------------------
+# "text" (readable lines, the default) or "json" (one object a line); masthead/core/logs.py.
+MASTHEAD_LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"masthead": {"()": formatter_for(MASTHEAD_LOG_FORMAT)}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masthead"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # A line per request and per business event, whatever the level of the rest.
+    "loggers": {
+        "masthead.request": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
+        "masthead.events": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
+# Unhandled errors go to Sentry when set (needs the optional extra: masthead[sentry]).
+MASTHEAD_SENTRY_DSN = env("SENTRY_DSN", "")
+MASTHEAD_SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
 
 # --- Masthead ---------------------------------------------------------------------------
 # Where an app's settings live: each app's own `settings.py`-style defaults are read

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 
 
@@ -21,3 +22,7 @@ class CoreConfig(AppConfig):
 
         tasks.register_failure_recorder()
         schedule.register()
+        if settings.MASTHEAD_SENTRY_DSN:
+            from masthead.core.logs import start_error_reporting
+
+            start_error_reporting(settings.MASTHEAD_SENTRY_DSN, settings.MASTHEAD_SENTRY_ENVIRONMENT)
