@@ -42,6 +42,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env(name) or default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{PREFIX}{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def data_dir() -> Path:
     path = Path(env("DATA_DIR", "var")).resolve()
     path.mkdir(parents=True, exist_ok=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import dj_database_url
 
-from masthead.config import data_dir, env, env_bool, env_int, env_list, secret_key
-from masthead.core.logs import formatter_for
+from masthead.config import data_dir, env, env_bool, env_choice, env_int, env_list, secret_key
 
 DATA_DIR = data_dir()
 BASE_DIR = DATA_DIR
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz are answered first: no HTTPS redirect, host check or session.
     "masthead.core.health.HealthCheckMiddleware",
+    "masthead.core.metrics.MetricsMiddleware",  # MASTHEAD_METRICS_PATH, access-restricted
     # One log line per request, with its id (X-Request-ID), page-cache hits included.
     "masthead.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -219,11 +221,11 @@ DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Masthead <no-reply@localhost>")
 
 # --- Logs and error reporting ----------------------------------------------------------
 # "text" (readable lines, the default) or "json" (one object a line); masthead/core/logs.py.
-MASTHEAD_LOG_FORMAT = env("LOG_FORMAT", "text")
+MASTHEAD_LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"masthead": {"()": formatter_for(MASTHEAD_LOG_FORMAT)}},
+    "formatters": {"masthead": {"()": f"masthead.core.logs.{MASTHEAD_LOG_FORMAT.title()}Formatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masthead"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     # A line per request and per business event, whatever the level of the rest.
@@ -235,6 +237,16 @@ LOGGING = {
 # Unhandled errors go to Sentry when set (needs the optional extra: masthead[sentry]).
 MASTHEAD_SENTRY_DSN = env("SENTRY_DSN", "")
 MASTHEAD_SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
+
+# --- Metrics (Prometheus; masthead/core/metrics.py) ----------------------------------------
+MASTHEAD_METRICS_PATH = env("METRICS_PATH", "/metrics")  # empty: no endpoint
+MASTHEAD_METRICS_ALLOW = env_list("METRICS_ALLOW", ["127.0.0.0/8", "::1"])  # addresses let in without a token
+MASTHEAD_METRICS_TOKEN = env("METRICS_TOKEN", "")  # "Authorization: Bearer <token>" lets in from anywhere
+# One folder of counter files for every process on the machine (serve workers, the worker).
+MASTHEAD_METRICS_DIR = env("METRICS_DIR", "")
+if MASTHEAD_METRICS_DIR:
+    Path(MASTHEAD_METRICS_DIR).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", MASTHEAD_METRICS_DIR)
 
 # --- Masthead ---------------------------------------------------------------------------
 # Where an app's settings live: each app's own `settings.py`-style defaults are read

@@ -16,7 +16,7 @@ import time
 from django.db import transaction
 from django.db.models import F
 
-from masthead.core import clock
+from masthead.core import clock, metrics
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ _started = time.monotonic()
 def record(kind: str, reason: str = "", channel: str = "web") -> None:
     """Count one event; flushes the buffer now and then (never fails the request)."""
     global _started
+    metrics.funnel_event(kind, reason, channel)
     day = clock.now().date()
     with _lock:
         if not _buffer:

@@ -15,7 +15,7 @@ from masthead.access.entitlements import Benefit, for_reader
 from masthead.access.meter.base import get_store
 from masthead.access.periods import period_end, period_key
 from masthead.access.rules import current_rules
-from masthead.core import clock
+from masthead.core import clock, metrics
 from masthead.core.memo import ProcessMemo
 
 
@@ -71,6 +71,7 @@ def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[
             plan.meter_limit,
             expires_at=period_end(now, rules.period, zone),
         )
+        metrics.meter_decision(meter)
     result = pure.decide(reader.facts, item, benefits, rules, now, meter)
     _count(result, channel)
     return result

@@ -33,7 +33,7 @@ from masthead.billing.gst import BuyerTaxDetails
 from masthead.billing.models import LedgerEntry, Plan, Subscription
 from masthead.billing.periods import add_months
 from masthead.billing.states import Effect, Event, Facts, IllegalTransition, Rules, Snapshot, State, transition
-from masthead.core import clock
+from masthead.core import clock, metrics
 from masthead.core.db import is_unique_violation
 from masthead.core.money import format_money
 
@@ -175,6 +175,7 @@ def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return
         if start.gateway_plan_ref and plan.gateway_refs.get(gateway.name) != start.gateway_plan_ref:
             plan.gateway_refs = {**plan.gateway_refs, gateway.name: start.gateway_plan_ref}
             plan.save(update_fields=["gateway_refs"])
+        transaction.on_commit(lambda: metrics.checkout_started(gateway.name, plan.code))
     return sub, start
 
 
@@ -209,6 +210,7 @@ def confirm_payment(gateway_name: str, payment: Payment, *, for_period_end: dt.d
                    from_gateway=True, extra_fields=extra,
                    mail={"amount": format_money(entry.amount, entry.currency),
                          "invoice_number": invoice.number if invoice else ""})
+            transaction.on_commit(lambda: metrics.payment(gateway_name, "confirmed", True, sub.reference))
         else:
             key = f"failure:{gateway_name}:{payment.payment_ref}"
             entry = _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=payment.amount or plan.price,
@@ -219,6 +221,7 @@ def confirm_payment(gateway_name: str, payment: Payment, *, for_period_end: dt.d
             _apply(sub, Event.PAYMENT_FAILED,
                    Facts(now=now, for_period_end=for_period_end or sub.current_period_end or now, rules=rules()),
                    from_gateway=True, mail={"reason": payment.failure_reason})
+            transaction.on_commit(lambda: metrics.payment(gateway_name, "confirmed", False, sub.reference))
     return sub
 
 
@@ -451,11 +454,13 @@ def renew_subscription(sub_id: int, *, now: dt.datetime | None = None, gateway: 
                    gateway=gateway,
                    mail={"amount": format_money(payment.amount, payment.currency),
                          "invoice_number": invoice.number if invoice else ""})
+            transaction.on_commit(lambda: metrics.payment(gateway.name, "renewal", True, sub.reference))
             return "renewed"
         _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=plan.price, currency=plan.currency, plan=plan,
                 payment_ref=payment.payment_ref, reason=payment.failure_reason, now=now)
         _apply(sub, Event.PAYMENT_FAILED, Facts(now=now, for_period_end=sub.current_period_end, rules=rules()),
                gateway=gateway, mail={"reason": payment.failure_reason})
+        transaction.on_commit(lambda: metrics.payment(gateway.name, "renewal", False, sub.reference))
         return "failed"
 
 

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from masthead.billing import actions
 from masthead.billing.models import Subscription
 from masthead.billing.states import State
-from masthead.core import clock
+from masthead.core import clock, metrics
 
 Progress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
@@ -108,4 +108,5 @@ def renew_due(*, now: dt.datetime | None = None, progress: Progress | None = Non
     counts = _each("reconcile", ids(due_for_reconcile(now)), actions.reconcile_subscription, progress)
     report.reconciled = sum(c for c in counts if isinstance(c, int))
     report.errors = sum(stage.count("error") for stage in (sent, results, ended, counts))
+    metrics.renewal_run(report)
     return report

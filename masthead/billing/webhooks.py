@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from masthead.billing.gateways.base import EventKind, GatewayError, GatewayEvent, InvalidSignature, get_gateway
 from masthead.billing.models import WebhookEvent
-from masthead.core import clock
+from masthead.core import clock, metrics
 from masthead.core.db import is_unique_violation
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def _reject(gateway: str, headers: dict, reason: str) -> HttpResponse:
     WebhookEvent.objects.create(gateway=gateway, body=b"", headers={k: v[:200] for k, v in headers.items()},
                                 status=WebhookEvent.Status.REJECTED, error=reason[:500], received_at=clock.now())
     log.warning("Rejected a %s webhook: %s", gateway, reason)
+    metrics.webhook(gateway, "rejected")
     return HttpResponseBadRequest("Webhook rejected: " + reason)
 
 
@@ -97,6 +98,7 @@ def receive(request, gateway: str):
         # Signed by the provider but not something Masthead can read: keep it for staff.
         WebhookEvent.objects.create(gateway=gateway, body=body, headers=headers, status=WebhookEvent.Status.REJECTED,
                                     error=f"Unreadable event: {exc!r}"[:2000], received_at=clock.now())
+        metrics.webhook(gateway, "unreadable")
         return HttpResponseBadRequest("Webhook rejected: the event could not be read.")
     row = WebhookEvent.objects.create(gateway=gateway, body=body, headers=headers, received_at=clock.now())
     event_id = events[0].event_id if events else f"empty-{row.pk}"
@@ -113,10 +115,12 @@ def receive(request, gateway: str):
         row.event_id = None
         row.status, row.error = WebhookEvent.Status.DUPLICATE, f"Already received event {event_id}"
         row.save(update_fields=["status", "error", "event_type", "events"])
+        metrics.webhook(gateway, "duplicate")
         return JsonResponse({"received": True, "duplicate": True})
     from masthead.billing.tasks import process_webhook
 
     transaction.on_commit(lambda: process_webhook(row.pk))
+    metrics.webhook(gateway, "received")
     return JsonResponse({"received": True})
 
 
@@ -136,9 +140,11 @@ def process(row_id: int) -> str:
     except Exception as exc:
         row.status, row.error = WebhookEvent.Status.FAILED, repr(exc)[:2000]
         row.save(update_fields=["status", "error"])
+        metrics.webhook(row.gateway, "failed")
         raise
     row.status, row.error, row.processed_at = WebhookEvent.Status.SUCCEEDED, "", clock.now()
     row.save(update_fields=["status", "error", "processed_at"])
+    metrics.webhook(row.gateway, "succeeded")
     return row.status
 
 

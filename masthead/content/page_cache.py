@@ -28,7 +28,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from masthead.content import freshness
 from masthead.content.rendering import LRU
-from masthead.core import clock
+from masthead.core import clock, metrics
 
 MESSAGES_COOKIE = "messages"
 CACHEABLE_PARAMS = {"page"}
@@ -122,6 +122,7 @@ def anonymous_page_cache(view):
         now = clock.now()
         key = f"content:{freshness.version()}:page:{request.get_full_path()}"
         entry = _cache_get(key)
+        metrics.cache_lookup("page", entry is not None and entry[0] > now)
         if entry is not None and entry[0] > now:
             until, status, content_type, body = entry
             response = HttpResponse(body, status=status, content_type=content_type)
@@ -160,6 +161,7 @@ class AnonymousPageCacheMiddleware:
         path = request.path
         entry = _cache_get(key) if _known_cacheable.get(path) else None
         if entry is not None and entry[0] > now:
+            metrics.cache_lookup("page", True)  # a miss here is counted by the view's lookup
             until, status, headers, body = entry
             response = HttpResponse(body, status=status)
             for name, value in headers:

@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from masthead.access.decision import Access, ItemFacts
 from masthead.content.teaser import split_teaser
+from masthead.core import metrics
 from masthead.core.templatetags.masthead_time import machine_time
 
 PAYWALLED_CLASS = "paywalled-content"
@@ -333,6 +334,7 @@ def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> A
         return parts
     shared_key = "content:article-parts:v2:" + ":".join(str(k) for k in key)
     parts = cache.get(shared_key)
+    metrics.cache_lookup("article_parts", parts is not None)
     if parts is None:
         article = article or _load(facts.pk)
         if article is None:

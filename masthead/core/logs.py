@@ -148,15 +148,6 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def formatter_for(name: str) -> str:
-    """The formatter class for MASTHEAD_LOG_FORMAT ("text" or "json")."""
-    choices = {"text": "masthead.core.logs.TextFormatter", "json": "masthead.core.logs.JsonFormatter"}
-    try:
-        return choices[name.strip().lower()]
-    except KeyError:
-        raise ValueError(f"MASTHEAD_LOG_FORMAT must be 'text' or 'json', got {name!r}") from None
-
-
 # --- The request line --------------------------------------------------------------------
 
 
@@ -172,7 +163,7 @@ def _loaded_user(request):
     return None if wrapped is None or wrapped is empty else wrapped
 
 
-def _view_name(request) -> str:
+def view_name(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
@@ -194,7 +185,6 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = rid
             duration = time.perf_counter() - started
-            request.masthead_duration = duration
             self._log(request, response, duration)
             return response
         finally:
@@ -210,7 +200,7 @@ class RequestLogMiddleware:
             "path": path,
             "status": response.status_code,
             "duration_ms": round(duration * 1000, 2),
-            "view": _view_name(request),
+            "view": view_name(request),
         }
         query = mask_query(request.META.get("QUERY_STRING", ""))
         if query:

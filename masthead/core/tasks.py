@@ -6,6 +6,8 @@ import traceback
 
 from huey.signals import SIGNAL_ERROR
 
+from masthead.core import metrics
+
 
 def record_failure(signal, task, exc=None) -> None:
     from masthead.core.models import TaskFailure
@@ -18,6 +20,7 @@ def record_failure(signal, task, exc=None) -> None:
         traceback="".join(traceback.format_exception(exc))[:20000] if exc else "",
         retries_left=task.retries or 0,
     )
+    metrics.task_failed(task.name)
 
 
 _registered = False

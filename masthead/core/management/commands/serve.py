@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -24,6 +25,24 @@ def server_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     ]
 
 
+def prepare_metrics_dir(port: int, workers: int) -> str:
+    """The folder the workers share their counters in ("" when one process needs none).
+
+    MASTHEAD_METRICS_DIR, when set, is shared with other processes (the worker) and kept.
+    Otherwise several workers get a folder of their own for this port, emptied at start so
+    counters begin at zero with the server, as Prometheus expects after a restart.
+    """
+    if settings.MASTHEAD_METRICS_DIR:
+        return settings.MASTHEAD_METRICS_DIR
+    if workers <= 1:
+        return ""
+    folder = Path(settings.DATA_DIR) / "metrics" / f"serve-{port}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    return str(folder)
+
+
 class Command(BaseCommand):
     help = "Serve Masthead with the production server (granian). Static files are served by WhiteNoise."
 
@@ -38,6 +57,9 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_collectstatic, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        metrics_dir = prepare_metrics_dir(port, workers)
+        if metrics_dir:
+            os.environ["MASTHEAD_METRICS_DIR"] = metrics_dir
         argv = server_argv(host, port, workers, threads)
         self.stdout.write(f"Serving on http://{host}:{port}/ with {workers} worker(s)")
         sys.stdout.flush()
