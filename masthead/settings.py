@@ -222,6 +222,10 @@ DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Masthead <no-reply@localhost>")
 # --- Logs and error reporting ----------------------------------------------------------
 # "text" (readable lines, the default) or "json" (one object a line); masthead/core/logs.py.
 MASTHEAD_LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+# One handler, on the root: every line is printed once. Django's own "django" logger and
+# the worker's "huey" logger would otherwise add a second handler of their own (Django's
+# default config; huey's run_huey when the logger has none), and each line would be
+# printed by both.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -232,6 +236,8 @@ LOGGING = {
     "loggers": {
         "masthead.request": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
         "masthead.events": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 # Unhandled errors go to Sentry when set (needs the optional extra: masthead[sentry]).
