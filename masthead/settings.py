@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "masthead.api",
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
-    "allauth.account",
+    "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
     "allauth.headless",
 ]
 
@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "masthead.content.middleware.AdminTimeZoneMiddleware",
     "masthead.accounts.middleware.DeviceActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +177,8 @@ LANGUAGE_CODE = "en-in"
 TIME_ZONE = env("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
+# Django has no en-IN formats; these are masthead.core.dates' (24-hour times).
+FORMAT_MODULE_PATH = ["masthead.core.formats"]
 
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -66,7 +66,7 @@ class SourceAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = (
-        "headline", "section", "status", "published_at", "access", "is_editors_pick", "is_top_story",
+        "headline", "section", "status_shown", "published_at", "access", "is_editors_pick", "is_top_story",
         "origin", "links",
     )
     list_display_links = ("headline",)
@@ -94,6 +94,20 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Origin", {"fields": ("origin", "source", "source_reference"), "classes": ("collapse",)}),
         ("History", {"fields": ("created_at", "modified_at"), "classes": ("collapse",)}),
     )
+
+    def get_object(self, request, object_id, from_field=None):
+        """A scheduled story whose time has come is edited as what it is: published.
+
+        Saving it keeps its time (publish_article with a past time publishes at that time).
+        """
+        article = super().get_object(request, object_id, from_field)
+        if article is not None and article.status == Article.Status.SCHEDULED and article.is_live():
+            article.status = Article.Status.PUBLISHED
+        return article
+
+    @admin.display(description="Status", ordering="status")
+    def status_shown(self, article: Article) -> str:
+        return article.status_for_readers()
 
     def get_queryset(self, request):
         # The change list never needs bodies; the form loads its object separately.

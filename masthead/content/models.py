@@ -246,6 +246,12 @@ class Article(models.Model):
             and self.published_at <= now
         )
 
+    def status_for_readers(self, now: dt.datetime | None = None) -> str:
+        """The status as readers see it: a scheduled story whose time has come is published."""
+        if self.status == self.Status.SCHEDULED and self.is_live(now):
+            return "Published (was scheduled)"
+        return self.get_status_display()
+
     def local_date(self) -> dt.date:
         from masthead.content.publication import current_publication
 

@@ -13,7 +13,7 @@ class MastheadAdminConfig(admin_apps.AdminConfig):
 class CoreConfig(AppConfig):
     name = "masthead.core"
     label = "core"
-    verbose_name = "Masthead"
+    verbose_name = "Background tasks"
 
     def ready(self) -> None:
         # Explicit registration: the failure recorder and the periodic schedule.
