@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from masthead.accounts.models import PartnerCode
 from masthead.core import clock
+from masthead.core.dates import long_date
 from masthead.core.db import is_unique_violation, vendor
 from masthead.content.publication import current_publication
 
@@ -107,7 +108,7 @@ def import_csv(data: bytes | str) -> ImportReport:
             report.errors.append(f"Line {number}: expiry {expires!r} is not a date like 2027-03-31.")
             continue
         if expires_on < today:
-            report.errors.append(f"Line {number}: code {code} expired on {expires_on:%d %b %Y}.")
+            report.errors.append(f"Line {number}: code {code} expired on {long_date(expires_on)}.")
             continue
         if (partner, code) in seen:
             report.errors.append(f"Line {number}: code {code} appears twice in the file.")

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from masthead.billing.offer import offer_for
+from masthead.core.dates import long_date
 
 SUBJECTS = {
     "notice": "Your {plan} subscription renews on {date}",
@@ -47,8 +49,9 @@ def send(kind: str, subscription, **extra) -> None:
     if user is None or not user.email:
         return
     context = _context(subscription, extra)
-    date = context["renews_on"].strftime("%d %B %Y") if context["renews_on"] else ""
-    subject = SUBJECTS[kind].format(plan=subscription.plan.name, date=date)
-    body = render_to_string(f"billing/email/{kind}.txt", context)
+    subject = SUBJECTS[kind].format(plan=subscription.plan.name, date=long_date(context["renews_on"]))
+    # Dates in the body are the publication's days, as on its pages.
+    with timezone.override(context["publication"].zone):
+        body = render_to_string(f"billing/email/{kind}.txt", context)
     recipient = user.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from masthead.billing.gst import is_inter_state, supplier_state
 from masthead.billing.periods import financial_year
+from masthead.core.dates import long_date
 from masthead.core.db import is_unique_violation
 
 
@@ -93,8 +94,8 @@ def issue_invoice(entry):
     user = subscription.user
     period = ""
     if entry.period_start and entry.period_end:
-        start = publication.local(entry.period_start).strftime("%d %b %Y")
-        end = publication.local(entry.period_end).strftime("%d %b %Y")
+        start = long_date(entry.period_start, publication.zone)
+        end = long_date(entry.period_end, publication.zone)
         period = f", {start} to {end}"
     return Invoice.objects.create(
         number=format_number(fy, sequence),

@@ -8,6 +8,7 @@ amounts in the PDF read 'Rs. 2,700.00'.
 from __future__ import annotations
 
 from masthead.billing.gst import state_label
+from masthead.core.dates import long_date
 from masthead.core.money import format_money
 
 
@@ -65,7 +66,7 @@ def invoice_pdf(invoice) -> bytes:
     lines: list[tuple[str, float, str]] = [
         ("B", 18, "Tax Invoice"),
         ("R", 11, f"Invoice number: {invoice.number}"),
-        ("R", 11, f"Date: {invoice.issued_at.astimezone(zone):%d %B %Y}"),
+        ("R", 11, f"Date: {long_date(invoice.issued_at, zone)}"),
         ("B", 12, "Supplier"),
         ("R", 11, invoice.seller_name),
         *[("R", 11, line) for line in invoice.seller_address.splitlines() if line.strip()],

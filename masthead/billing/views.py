@@ -24,6 +24,7 @@ from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
 from masthead.billing.states import State
 from masthead.core import clock
+from masthead.core.dates import long_date
 
 DEFAULT_NEXT = "/account/subscription/"
 # The checkouts this browser session started: a sandbox payment link works only here
@@ -190,7 +191,7 @@ def cancel(request):
     else:
         until = sub.access_until
         messages.success(request, "Your subscription is cancelled and will not renew."
-                         + (f" You keep access until {until.astimezone(_zone()):%d %B %Y}." if until else ""))
+                         + (f" You keep access until {long_date(until, _zone())}." if until else ""))
     return redirect("billing:account")
 
 

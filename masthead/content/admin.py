@@ -15,6 +15,7 @@ from masthead.content import actions
 from masthead.content.models import Article, Author, Publication, Section, Source, Tag
 from masthead.content.publication import current_publication
 from masthead.core import clock
+from masthead.core.dates import date_time
 
 
 @admin.register(Publication)
@@ -141,7 +142,7 @@ class ArticleAdmin(admin.ModelAdmin):
             actions.publish_article(obj, at=at, by=request.user)
             if obj.status == Article.Status.SCHEDULED:
                 local = current_publication().local(obj.published_at)
-                messages.info(request, f"“{obj.headline}” is scheduled and goes live at {local:%d %b %Y, %H:%M} ({local.tzname()}).")
+                messages.info(request, f"“{obj.headline}” is scheduled and goes live at {date_time(local)} ({local.tzname()}).")
         elif change and wanted != previous and wanted in (Article.Status.WITHDRAWN, Article.Status.DRAFT):
             obj.status = previous
             super().save_model(request, obj, form, change)

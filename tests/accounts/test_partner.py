@@ -96,7 +96,7 @@ def test_csv_import_takes_good_rows_and_reports_bad_ones():
     assert report.errors == [
         "Line 4: expiry '31/03/2027' is not a date like 2027-03-31.",
         "Line 5: code PW-1 appears twice in the file.",
-        "Line 7: code PW-OLD expired on 01 Jan 2020.",
+        "Line 7: code PW-OLD expired on 1 January 2020.",
         "Line 8: expected 3 columns (partner, code, expires_on), found 2.",
         "Line 9: partner and code are both needed.",
         "Line 6: code EXISTING is already in the pool.",
