@@ -220,7 +220,8 @@ EMAIL_BACKEND = env(
 EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
-DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "Masthead <no-reply@localhost>")
+# The address e-mails come from; the name shown is the publication's (content.publication.sender).
+DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "no-reply@localhost")
 
 # --- Logs and error reporting ----------------------------------------------------------
 # "text" (readable lines, the default) or "json" (one object a line); masthead/core/logs.py.

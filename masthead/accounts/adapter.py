@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from masthead.accounts import devices, forms
-from masthead.content.publication import current_publication
+from masthead.content.publication import current_publication, reply_to, sender
 from masthead.accounts.models import Device
 
 logger = logging.getLogger(__name__)
@@ -46,14 +46,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         return f"{current_publication().name}: {subject}"
 
+    def get_from_email(self) -> str:
+        return sender()
+
     def render_mail(self, template_prefix, email, context, headers=None):
-        """Every account e-mail names the publication (not the request's host)."""
+        """Every account e-mail is from the publication and names it (not the request's host)."""
         context = {
             **context,
             "publication_name": current_publication().name,
             "public_url": settings.MASTHEAD_PUBLIC_URL,
         }
-        return super().render_mail(template_prefix, email, context, headers=headers)
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.reply_to = reply_to()
+        return message
 
     def login(self, request, user) -> None:
         """Log in (Django rotates the session key), record the device, keep to the device limit."""

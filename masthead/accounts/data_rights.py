@@ -9,12 +9,12 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from masthead.core import clock
-from masthead.content.publication import current_publication
+from masthead.content.publication import current_publication, reply_to, sender
 
 CODE_SESSION_KEY = "_masthead_delete_code"
 CODE_LIFETIME_SECONDS = 15 * 60
@@ -40,12 +40,15 @@ def send_deletion_code(request) -> None:
     request.session[CODE_SESSION_KEY] = {"digest": _code_digest(code), "at": clock.now().timestamp()}
     publication = current_publication()
     context = {"code": code, "publication": publication}
-    send_mail(
-        f"Your code to delete your {publication.name} account",
+    _send(
+        f"Your code to delete your account with {publication.name}",
         render_to_string("accounts/email/deletion_code.txt", context),
-        None,
-        [request.user.email],
+        request.user.email,
     )
+
+
+def _send(subject: str, body: str, recipient: str) -> None:
+    EmailMessage(subject, body, sender(), [recipient], reply_to=reply_to()).send()
 
 
 def check_deletion_code(request, code: str) -> bool:
@@ -69,11 +72,10 @@ def delete_account(request) -> None:
     publication = current_publication()
     old_email = user.email
     if old_email:
-        send_mail(
-            f"Your {publication.name} account has been deleted",
+        _send(
+            f"Your account with {publication.name} has been deleted",
             render_to_string("accounts/email/account_deleted.txt", {"publication": publication, "user": user}),
-            None,
-            [old_email],
+            old_email,
         )
     with transaction.atomic():
         for path in settings.MASTHEAD_PERSONAL_DATA:

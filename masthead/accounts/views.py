@@ -74,7 +74,7 @@ def claim_partner_code(request):
     except partner.PoolEmpty:
         messages.error(request, "All partner codes have been handed out for now; please try again tomorrow.")
     else:
-        messages.success(request, f"Your {code.partner} code is {code.code}.")
+        messages.success(request, f"Your code for {code.partner} is {code.code}.")
     return redirect("accounts:home")
 
 

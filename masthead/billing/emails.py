@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -53,5 +53,7 @@ def send(kind: str, subscription, **extra) -> None:
     # Dates in the body are the publication's days, as on its pages.
     with timezone.override(context["publication"].zone):
         body = render_to_string(f"billing/email/{kind}.txt", context)
-    recipient = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    from masthead.content.publication import reply_to, sender
+
+    message = EmailMessage(subject, body, sender(), [user.email], reply_to=reply_to())
+    transaction.on_commit(message.send)

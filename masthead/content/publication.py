@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
 from django.core.cache import cache
 
 CACHE_KEY = "content:publication:v1"
@@ -20,3 +23,15 @@ def current_publication():
 
 def forget_publication() -> None:
     cache.delete(CACHE_KEY)
+
+
+def sender() -> str:
+    """Who every e-mail is from: the publication, at the configured address (MASTHEAD_FROM_EMAIL)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    return formataddr((current_publication().name, address))
+
+
+def reply_to() -> list[str]:
+    """Replies go to the publication's contact address when it has one (the sender may not read mail)."""
+    contact = current_publication().contact_email
+    return [contact] if contact else []

@@ -27,7 +27,7 @@ def test_a_subscriber_claims_a_code_and_sees_it_again_later(reader, client):
 
     response = client.post("/accounts/partner/claim/", follow=True)
 
-    assert "Your Partner Weekly code is PW-AAAA1." in response.content.decode()
+    assert "Your code for Partner Weekly is PW-AAAA1." in response.content.decode()
     assert "PW-AAAA1" in client.get("/accounts/").content.decode()
     assert PartnerCode.objects.get(code="PW-AAAA1").claimed_by == reader
 
