@@ -100,7 +100,7 @@ def test_deleting_with_the_password_erases_and_anonymises(reader, signed_in):
     assert signed_in.get("/accounts/").status_code == 302
     assert CALLS == [("erase", "hamlet@example.com")]
     assert [m.to for m in mail.outbox] == [["hamlet@example.com"]]
-    assert mail.outbox[0].subject.endswith("account has been deleted")
+    assert mail.outbox[0].subject.startswith("Your account with ") and mail.outbox[0].subject.endswith(" has been deleted")
 
 
 def test_the_old_address_can_sign_up_again_after_deletion(reader, signed_in):
