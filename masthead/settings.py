@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masthead.core.context_processors.publication",
+                "masthead.access.context_processors.reader",
             ],
         },
     },
@@ -354,6 +355,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the adapter names the publication
+ACCOUNT_USER_DISPLAY = "masthead.accounts.adapter.user_display"  # "Signed in as <e-mail>", not the username
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("BEHIND_TLS_PROXY", False) else "http"
 # Per IP and per account ("key" is the e-mail address typed in).
 ACCOUNT_RATE_LIMITS = {

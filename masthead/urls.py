@@ -1,6 +1,7 @@
 from allauth.headless.account.views import RequestLoginCodeView
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
@@ -18,6 +19,8 @@ urlpatterns = [
         "_allauth/app/v1/auth/code/request",
         RequestLoginCodeView.as_api_view(client="app", input_class=accounts_forms.RequestLoginCodeInput),
     ),
+    # The account area is /accounts/; /account/ (where the subscription pages sit) leads there.
+    path("account/", RedirectView.as_view(url="/accounts/", permanent=False), name="account_area"),
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),

@@ -18,6 +18,11 @@ from masthead.accounts.models import Device
 logger = logging.getLogger(__name__)
 
 
+def user_display(user) -> str:
+    """How messages name a reader: by the e-mail address they sign in with."""
+    return user.email or user.get_username()
+
+
 def _is_app(request) -> bool:
     headless = getattr(getattr(request, "allauth", None), "headless", None)
     return getattr(headless, "client", None) == "app"

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -145,6 +146,9 @@ def article(request, year, month, day, slug):
 # subscriber's page can be shared with every other subscriber holding the same benefits.
 SHELL_SECONDS = 30
 NOTICE_MARKER = "<!--mh:meter-notice-->"
+# A signed-in reader's header carries a log-out form: the shell holds this in place of the
+# CSRF token, and each response gets its own reader's token (never another reader's).
+CSRF_MARKER = "mh-csrf-token-marker"
 _shells = rendering.LRU(1024)
 
 
@@ -166,11 +170,14 @@ def _shared_page(request, parts, decision, rules, reader):
     found = _shells.get(key) if parts.version else None
     now = time.monotonic()
     if found is None or found[0] < now:
-        response = _page(request, parts, decision, rules, reader, notice=mark_safe(NOTICE_MARKER) if notice else "")
+        response = _page(request, parts, decision, rules, reader, notice=mark_safe(NOTICE_MARKER) if notice else "",
+                         csrf_token=CSRF_MARKER)
         found = (now + SHELL_SECONDS, response.content, response["Content-Type"])
         if parts.version:
             _shells.put(key, found)
     body = found[1].replace(NOTICE_MARKER.encode(), escape(notice).encode()) if notice else found[1]
+    if CSRF_MARKER.encode() in body:
+        body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
     return HttpResponse(body, content_type=found[2])
 
 
@@ -179,7 +186,7 @@ def forget_shells() -> None:
     _shells.clear()
 
 
-def _page(request, parts, decision, rules, reader, *, preview_status: str = "", notice=None):
+def _page(request, parts, decision, rules, reader, *, preview_status: str = "", notice=None, csrf_token=None):
     context = {
         "parts": parts,
         "granted": decision.granted,
@@ -192,6 +199,8 @@ def _page(request, parts, decision, rules, reader, *, preview_status: str = "", 
         # The reader's user, so the base template does not look at the session for anonymous readers.
         "user": reader.user,
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     response = TemplateResponse(request, "content/article.html", context)
     response.render()
     return response

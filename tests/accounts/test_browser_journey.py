@@ -96,3 +96,38 @@ def test_a_reader_signs_up_uses_two_devices_signs_one_out_and_deletes_the_accoun
     laptop.get_by_role("button", name="Delete my account").click()
     assert laptop.get_by_role("heading", name="Your account has been deleted").is_visible()
     assert mail.outbox[-1].to == ["portia@example.com"]
+
+
+def test_a_reader_finds_the_account_area_in_the_header_menu_and_logs_out_from_it(browsers, transactional_db):
+    from tests.accounts.conftest import CHROME_WINDOWS
+    from tests.accounts.factories import ReaderFactory
+    from tests.content.factories import PublicationFactory
+
+    PublicationFactory()
+    ReaderFactory(username="rdr-portia", email="portia@example.com")
+    page = browsers(CHROME_WINDOWS)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("portia@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    assert page.get_by_text("Successfully signed in as portia@example.com.").is_visible()
+
+    page.goto("/account/")
+    assert page.url.endswith("/accounts/")
+    page.goto("/")
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu").get_by_role("link", name="Subscription and invoices").click()
+    page.wait_for_url("**/account/subscription/")
+    assert page.get_by_role("heading", name="Your subscription").is_visible()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Your data").click()
+    page.wait_for_url("**/accounts/data/")
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Password").click()
+    page.wait_for_url("**/accounts/password/change/")
+
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu").get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Log in").is_visible()
+    page.goto("/accounts/")
+    assert "/accounts/login/" in page.url
