@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from masthead.content import actions
-from masthead.content.models import Article, Author, Publication, Section, Source, Tag
+from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.publication import current_publication
 from masthead.core import clock
 from masthead.core.dates import date_time
@@ -24,14 +24,47 @@ class PublicationAdmin(admin.ModelAdmin):
     # A bare host typed by an editor means https (the Django 6 default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
-        (None, {"fields": ("name", "tagline", "logo_text", "public_url", "contact_email")}),
+        (None, {"fields": ("name", "tagline", "logo_text", "public_url")}),
         ("Locale", {"fields": ("time_zone", "currency", "locale")}),
-        ("Legal and tax", {"fields": ("legal_name", "address", "gstin")}),
+        ("Legal, tax and contact", {
+            "fields": ("legal_name", "address", "gstin", "contact_email", "phone"),
+            "description": "Shown on the Contact page and on invoices.",
+        }),
     )
 
     def has_add_permission(self, request):
         # One publication per deployment.
         return not Publication.objects.exists()
+
+
+@admin.register(LegalPage)
+class LegalPageAdmin(admin.ModelAdmin):
+    """Terms, refunds and cancellation, contact: one page each, linked in every page's footer."""
+
+    list_display = ("title", "kind", "updated_at", "link")
+    readonly_fields = ("updated_at", "link")
+    fields = ("kind", "title", "body", "updated_at", "link")
+
+    def get_changeform_initial_data(self, request):
+        from masthead.content.legal import default_body
+
+        kind = request.GET.get("kind") or next(iter(self._missing_kinds()), LegalPage.Kind.TERMS)
+        if kind not in LegalPage.Kind.values:
+            kind = LegalPage.Kind.TERMS
+        return {"kind": kind, "title": LegalPage.Kind(kind).label, "body": default_body(kind)}
+
+    def _missing_kinds(self) -> list[str]:
+        saved = set(LegalPage.objects.values_list("kind", flat=True))
+        return [kind for kind in LegalPage.Kind.values if kind not in saved]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and bool(self._missing_kinds())
+
+    @admin.display(description="On the site")
+    def link(self, page: LegalPage):
+        if not page.pk:
+            return "-"
+        return format_html('<a href="{}">{}</a>', page.get_absolute_url(), page.get_absolute_url())
 
 
 @admin.register(Section)

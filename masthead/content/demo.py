@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from masthead.content import demo_text as text
 from masthead.content.freshness import content_changed
-from masthead.content.models import Article, Author, Publication, Section, Source, Tag
+from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.sanitize import clean_html
 from masthead.core import clock
 
@@ -35,6 +35,7 @@ PUBLICATION = {
     "address": "Unit 0, Example Business Park\nDemo Nagar, Mumbai 400000\n(placeholder address for the demo)",
     "gstin": "27DEMOL0000D1Z0",
     "contact_email": "desk@demo-ledger.example",
+    "phone": "+91 00000 00000 (placeholder for the demo)",
     "time_zone": "Asia/Kolkata",
     "currency": "INR",
     "locale": "en-IN",
@@ -57,6 +58,7 @@ def seed_content(progress=print) -> None:
         # an older version of this generator whose headlines (and slugs) differed.
         seeded_before = Source.objects.filter(slug__in=[slug for slug, _ in text.SOURCES]).count() == len(text.SOURCES)
         sources = _sources(publication)
+        _legal_pages()
         progress(
             f"Content: {len(sections)} sections, {len(authors)} authors, {len(tags)} tags, {len(sources)} wire sources"
         )
@@ -82,6 +84,15 @@ def _publication() -> Publication:
     if changed:
         publication.save(update_fields=changed)
     return publication
+
+
+def _legal_pages() -> None:
+    """Terms, refunds and contact pages with the default text, for editors to adapt in the admin."""
+    from masthead.content.legal import default_body
+
+    for kind in LegalPage.Kind.values:
+        if not LegalPage.objects.filter(kind=kind).exists():
+            LegalPage.objects.create(kind=kind, title=LegalPage.Kind(kind).label, body=default_body(kind))
 
 
 def _sections() -> dict[str, Section]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -13,6 +14,19 @@ from django.utils.text import slugify
 
 from masthead.content.sanitize import clean_html, plain_text
 from masthead.core import clock
+
+
+GSTIN_PATTERN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z]$")
+
+
+def validate_gstin(value: str) -> None:
+    """A GSTIN's shape: state code, PAN, entity number, Z, check character (15 characters)."""
+    from django.core.exceptions import ValidationError
+
+    if not GSTIN_PATTERN.match(value or ""):
+        raise ValidationError(
+            f"{value!r} is not a GSTIN: 15 characters, e.g. 27AABCM1234F1Z5 (capital letters and digits)."
+        )
 
 
 def validate_time_zone(value: str) -> None:
@@ -32,10 +46,13 @@ class Publication(models.Model):
     locale = models.CharField(max_length=16, default="en-IN")
     public_url = models.URLField(blank=True, help_text="Scheme and host readers use, e.g. https://news.example.com")
     logo_text = models.CharField(max_length=60, blank=True, help_text="Short name for the masthead, if different.")
-    legal_name = models.CharField(max_length=200, blank=True)
-    address = models.TextField(blank=True)
-    gstin = models.CharField("GSTIN", max_length=15, blank=True)
-    contact_email = models.EmailField(blank=True)
+    legal_name = models.CharField(
+        max_length=200, blank=True, help_text="The company that publishes, as registered; on invoices and the Contact page."
+    )
+    address = models.TextField(blank=True, help_text="The registered address, shown on the Contact page and invoices.")
+    gstin = models.CharField("GSTIN", max_length=15, blank=True, validators=[validate_gstin])
+    contact_email = models.EmailField(blank=True, help_text="Where readers write; replies to the site's e-mails go here.")
+    phone = models.CharField("contact phone", max_length=40, blank=True, help_text="Shown on the Contact page.")
 
     class Meta:
         verbose_name = "publication"
@@ -284,6 +301,37 @@ class Article(models.Model):
         if self.is_wire and self.source_id:
             return self.source.disclaimer
         return ""
+
+
+class LegalPage(models.Model):
+    """A policy page the site links in its footer (payment providers require them before they
+    activate a merchant account). Without a row, the page shows Masthead's default text."""
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", "Terms of use"
+        REFUNDS = "refunds", "Refund and cancellation policy"
+        CONTACT = "contact", "Contact us"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="HTML; cleaned on save. The Contact page adds the publication's "
+                            "legal name, address, GSTIN, e-mail and phone under it.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = "policy page"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
+        _content_changed()
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"content:{self.kind}")
 
 
 def is_premium(article: Article) -> bool:

@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 
-from masthead.content import article_view, feeds, views
+from masthead.content import article_view, feeds, legal, views
 from masthead.content.page_cache import anonymous_page_cache
 from masthead.content.sitemaps import SITEMAPS
 from masthead.content.views_sitemap import news_sitemap
@@ -78,6 +78,9 @@ urlpatterns = [
     path("archive/<year:year>/<month:month>/", views.archive_month, name="archive_month"),
     path("archive/<year:year>/<month:month>/<day:day>/", views.archive_day, name="archive_day"),
     path("search/", views.search, name="search"),
+    path("terms/", legal.terms, name="terms"),
+    path("refunds/", legal.refunds, name="refunds"),
+    path("contact/", legal.contact, name="contact"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
