@@ -1,11 +1,13 @@
 from allauth.headless.account.views import RequestLoginCodeView
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
 from masthead.content import views as content_views
+from masthead.core import media
 
 # The reader site first: the article and listing pages are the hot path, and no other
 # app's URL overlaps with them.
@@ -27,6 +29,9 @@ urlpatterns = [
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),
 ]
+# Uploaded files, unless the proxy or object storage serves them (MASTHEAD_SERVE_MEDIA=0).
+if settings.MASTHEAD_SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media.serve, name="media"))
 
 handler404 = content_views.page_not_found
 handler500 = content_views.server_error

@@ -28,6 +28,14 @@ def _forget_in_process_state() -> None:
     caching._stamp_memo.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _uploads_in_a_temporary_folder(tmp_path_factory):
+    """Uploads (and the demo's drawn pictures) go to a folder of the test run, not the data dir."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_state():
     from django.core.cache import cache

@@ -67,10 +67,11 @@ def seed_content(progress=print) -> None:
             created = 0
         else:
             created = _articles(rng, writer, sections, tags, authors, sources, progress)
+        pictured = _lead_pictures()
     content_changed()
     elapsed = time.monotonic() - started
     total = Article.objects.count()
-    progress(f"Content: {created} new stories, {total} in all ({elapsed:.1f} s)")
+    progress(f"Content: {created} new stories, {total} in all, {pictured} given lead pictures ({elapsed:.1f} s)")
 
 
 def _publication() -> Publication:
@@ -93,6 +94,24 @@ def _legal_pages() -> None:
     for kind in LegalPage.Kind.values:
         if not LegalPage.objects.filter(kind=kind).exists():
             LegalPage.objects.create(kind=kind, title=LegalPage.Kind(kind).label, body=default_body(kind))
+
+
+def _lead_pictures() -> int:
+    """The newest stories get the demo's drawn pictures (one each, as far as they go)."""
+    from masthead.content import demo_images
+
+    pictures = demo_images.ensure_pictures()
+    newest = list(Article.objects.live().order_by("-published_at").only("pk", "lead_image")[:len(pictures)])
+    now = clock.now()
+    given = 0
+    for article, (name, alt) in zip(newest, pictures):
+        if not article.lead_image:
+            # update(): no save() side effects per row; modified_at moves so cached renderings are replaced.
+            Article.objects.filter(pk=article.pk).update(
+                lead_image=name, lead_image_alt=alt, lead_image_credit="Demo illustration", modified_at=now
+            )
+            given += 1
+    return given
 
 
 def _sections() -> dict[str, Section]:

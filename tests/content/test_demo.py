@@ -122,3 +122,26 @@ def test_a_seed_over_stories_from_an_older_generator_adds_none(seeded):
 
     assert Article.objects.count() == 442
     assert "Content: the demo stories were written by an earlier run" in lines
+
+
+def test_the_demo_shows_lead_pictures_it_draws_itself(seeded, client, settings):
+    from masthead.content import demo_images
+
+    lines, _ = seeded
+    pictured = Article.objects.exclude(lead_image="")
+    newest = list(Article.objects.live(NOW).order_by("-published_at").values_list("pk", flat=True)[:36])
+
+    assert pictured.count() == 36
+    assert sorted(pictured.values_list("pk", flat=True)) == sorted(newest)
+    assert pictured.filter(lead_image_alt__startswith="An illustration of ").count() == 36
+    assert any("36 given lead pictures" in line for line in lines)
+    assert demo_images.draw(5) == demo_images.draw(5) != demo_images.draw(6)
+    with clock.travel(NOW, frozen=True):
+        story = pictured.order_by("-published_at").first()
+        page = client.get(story.get_absolute_url(), follow=True).content.decode()
+        picture = client.get(story.lead_image.url)
+        seed_content(progress=lines.append)
+    assert f'<img src="{story.lead_image.url}" alt="{story.lead_image_alt}"' in page
+    assert (picture.status_code, picture["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(picture.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
+    assert Article.objects.exclude(lead_image="").count() == 36  # a second run adds none
