@@ -59,7 +59,7 @@ def test_listing_cards_show_section_byline_local_date_and_premium_badge(client, 
 
     assert '<span class="badge badge--premium">Premium</span>' in html
     assert '<span class="card__byline">By Meher Menon</span>' in html
-    assert '<time datetime="2026-06-15T10:00:00+05:30">15 Jun 2026, 10:00 AM</time>' in html
+    assert '<time datetime="2026-06-15T10:00:00+05:30">15 Jun 2026, 10:00</time>' in html
     assert "The standfirst of where rates go next." in html
     assert SECRET not in html
 
