@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pypdfium2 as pdfium
 import pytest
 from django.core import mail
 
@@ -66,9 +67,13 @@ def test_the_invoice_names_its_period_and_date_in_the_same_format(client, make_u
         client.force_login(user)
         invoice = sub.invoices.get()
         page = client.get(f"/account/invoices/{invoice.pk}/").content.decode()
+        pdf = client.get(f"/account/invoices/{invoice.pk}/pdf/").content
+    pdf_text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
 
     assert invoice.description == "Smart Essential subscription, 2 December 2026 to 2 December 2027"
     assert "<dt>Date</dt><dd>2 December 2026</dd>" in page
+    assert "Date: 2 December 2026" in pdf_text
+    assert "02 December" not in pdf_text
 
 
 def test_the_date_helpers_on_odd_inputs():

@@ -44,7 +44,10 @@ def prepare_metrics_dir(port: int, workers: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Serve Masthead with the production server (granian). Static files are served by WhiteNoise."
+    help = (
+        "Serve Masthead with the production server (granian). Static files are served by WhiteNoise, "
+        "uploaded files under /media/ by Masthead (MASTHEAD_SERVE_MEDIA=0 when the proxy serves them)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("MASTHEAD_HOST", "127.0.0.1"))
