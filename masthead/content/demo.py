@@ -35,7 +35,7 @@ PUBLICATION = {
     "address": "Unit 0, Example Business Park\nDemo Nagar, Mumbai 400000\n(placeholder address for the demo)",
     "gstin": "27DEMOL0000D1Z0",
     "contact_email": "desk@demo-ledger.example",
-    "phone": "+91 00000 00000 (placeholder for the demo)",
+    "phone": "+91 00000 00000 (placeholder)",
     "time_zone": "Asia/Kolkata",
     "currency": "INR",
     "locale": "en-IN",

@@ -100,3 +100,13 @@ def test_the_demo_seeds_the_policy_pages(db):
 
     assert sorted(LegalPage.objects.values_list("kind", flat=True)) == ["contact", "refunds", "terms"]
     assert "Demo Ledger Media Private Limited" in LegalPage.objects.get(kind="terms").body
+
+
+def test_the_demo_publication_fits_its_fields_on_every_database():
+    """SQLite does not enforce lengths; PostgreSQL refuses the seed if a value is too long."""
+    from masthead.content.demo import PUBLICATION
+
+    for name, value in PUBLICATION.items():
+        field = Publication._meta.get_field(name)
+        assert field.max_length is None or len(value) <= field.max_length, name
+        field.clean(value, Publication())
