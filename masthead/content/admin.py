@@ -97,6 +97,29 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class StatusForReadersFilter(admin.SimpleListFilter):
+    """Statuses as readers see them: a scheduled story whose time has come is published."""
+
+    title = "status"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [(Article.Status.DRAFT, "Draft"), (Article.Status.SCHEDULED, "Scheduled (not yet live)"),
+                (Article.Status.PUBLISHED, "Published"), (Article.Status.WITHDRAWN, "Withdrawn")]
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        value = self.value()
+        if value == Article.Status.SCHEDULED:
+            return queryset.filter(status=value, published_at__gt=now)
+        if value == Article.Status.PUBLISHED:
+            return queryset.filter(models.Q(status=value) | models.Q(status=Article.Status.SCHEDULED,
+                                                                    published_at__lte=now))
+        if value:
+            return queryset.filter(status=value)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = (
@@ -105,7 +128,7 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     list_display_links = ("headline",)
     list_editable = ("access", "is_editors_pick")
-    list_filter = ("status", "access", "section", "origin", "is_editors_pick", "is_top_story", "published_at")
+    list_filter = (StatusForReadersFilter, "access", "section", "origin", "is_editors_pick", "is_top_story", "published_at")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "slug")
     date_hierarchy = "published_at"

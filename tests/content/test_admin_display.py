@@ -82,3 +82,20 @@ def test_admin_app_groups_have_distinct_clear_names(editor_client, publication):
     assert len(names) == len(set(names))
     assert "Accounts" not in names
     assert {"Readers", "Sign-in e-mail addresses", "Content", "Background tasks"} <= set(names)
+
+
+def test_the_status_filter_counts_a_story_that_went_live_by_schedule_as_published(editor_client, publication):
+    with clock.travel(NOON_IST, frozen=True):
+        ArticleFactory(headline="Went out at nine", status=Article.Status.SCHEDULED,
+                       published_at=NOON_IST - dt.timedelta(hours=1))
+        ArticleFactory(headline="Goes out at eleven", status=Article.Status.SCHEDULED,
+                       published_at=NOON_IST + dt.timedelta(hours=1))
+        ArticleFactory(headline="Out since morning", status=Article.Status.PUBLISHED,
+                       published_at=NOON_IST - dt.timedelta(hours=3))
+
+        def listed(status):
+            result = editor_client.get(CHANGELIST, {"status__exact": status}).context["cl"].result_list
+            return sorted(a.headline for a in result)
+
+        assert listed("published") == ["Out since morning", "Went out at nine"]
+        assert listed("scheduled") == ["Goes out at eleven"]
