@@ -41,6 +41,10 @@ class Command(BaseCommand):
         self._serve(host, port)
 
     def _serve(self, host: str, port: int) -> None:
+        # Stopped by a signal (a terminal closing, `timeout`, a service manager) as by Ctrl-C:
+        # the server and the worker are stopped too, never left running on their own.
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, _interrupt)
         env = {**os.environ, "MASTHEAD_DEBUG": os.environ.get("MASTHEAD_DEBUG", "1"),
                "MASTHEAD_PUBLIC_URL": os.environ.get("MASTHEAD_PUBLIC_URL", f"http://{host}:{port}")}
         masthead = [sys.executable, "-m", "masthead"]
@@ -66,3 +70,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             self.stdout.write("Stopped.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
