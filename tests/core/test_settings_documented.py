@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import masthead
+from masthead import config
 
 PACKAGE = Path(masthead.__file__).parent
 README = PACKAGE.parent / "README.md"
-# masthead.config's readers: each takes the name without the prefix.
-ENV_READERS = {"env", "env_bool", "env_int", "env_list"}
+# masthead.config's readers (env, env_bool, env_int, ...): each takes the name without the prefix.
+ENV_READERS = {name for name, value in vars(config).items() if name.startswith("env") and callable(value)}
 # os.environ.get("MASTHEAD_X"), os.getenv("MASTHEAD_X"), os.environ.setdefault("MASTHEAD_X", ...)
 ENVIRON_READERS = {"get", "getenv", "setdefault", "pop"}
 NAME = re.compile(r"MASTHEAD_[A-Z0-9_]+")
@@ -59,6 +60,8 @@ def test_the_scan_finds_each_way_the_code_reads_a_variable():
     assert "masthead/settings.py" in read["MASTHEAD_FREE_LIMIT"]  # env_int("FREE_LIMIT", 5)
     assert "masthead/config.py" in read["MASTHEAD_DATA_DIR"]  # env("DATA_DIR", "var")
     assert "masthead/core/management/commands/serve.py" in read["MASTHEAD_HOST"]  # os.environ.get(...)
+    assert "masthead/settings.py" in read["MASTHEAD_LOG_FORMAT"]  # env_choice("LOG_FORMAT", ...)
+    assert {"env", "env_bool", "env_int", "env_list", "env_choice"} <= ENV_READERS
     assert len(read) > 60
 
 
