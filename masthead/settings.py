@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached anonymous listing pages are answered here, before sessions, CSRF and auth.
     "masthead.content.page_cache.AnonymousPageCacheMiddleware",
+    # Every other request renders and counts days in the publication's time zone.
+    "masthead.content.middleware.PublicationTimeZoneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "masthead.core.context_processors.publication",
+                "masthead.core.context_processors.now",
             ],
         },
     },
