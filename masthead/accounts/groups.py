@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from masthead.access.entitlements import Benefit
 from masthead.accounts import caching
+from masthead.content.publication import current_publication
 from masthead.core.db import is_unique_violation, vendor
 
 
@@ -157,7 +158,8 @@ def take_seat(group: Group, user, email: str, *, now: dt.datetime) -> bool:
             members = OrganisationMember.objects.filter(organisation=org, status=OrganisationMember.Status.MEMBER)
             full = org.seat_limit is not None and members.count() >= org.seat_limit
             status = OrganisationMember.Status.REFUSED if full else OrganisationMember.Status.MEMBER
-            note = f"Seat limit of {org.seat_limit} reached on {now:%d %b %Y}" if full else ""
+            day = current_publication().local(now)
+            note = f"Seat limit of {org.seat_limit} reached on {day:%d %b %Y}" if full else ""
             OrganisationMember.objects.update_or_create(
                 organisation=org,
                 user=user,
