@@ -32,10 +32,9 @@ def test_the_data_export_is_named_by_the_publication_s_date(client, reader):
 
 
 def test_a_refused_seat_is_noted_with_the_publication_s_date():
-    OrganisationFactory(email_domains="newsroom.example", seat_limit=1)
-    first, second = (ReaderFactory(email=f"{n}@newsroom.example") for n in ("a", "b"))
-
     with clock.travel(IST_JUST_AFTER_MIDNIGHT):
+        OrganisationFactory(email_domains="newsroom.example", seat_limit=1)
+        first, second = (ReaderFactory(email=f"{n}@newsroom.example") for n in ("a", "b"))
         grant_source(first, now=clock.now())
         grant_source(second, now=clock.now())
 
