@@ -53,12 +53,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached anonymous listing pages are answered here, before sessions, CSRF and auth.
     "masthead.content.page_cache.AnonymousPageCacheMiddleware",
+    # Every other request renders and counts days in the publication's time zone.
+    "masthead.content.middleware.PublicationTimeZoneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "masthead.content.middleware.AdminTimeZoneMiddleware",
     "masthead.accounts.middleware.DeviceActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "masthead.core.context_processors.publication",
                 "masthead.access.context_processors.reader",
+                "masthead.core.context_processors.now",
             ],
         },
     },

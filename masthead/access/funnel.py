@@ -15,6 +15,7 @@ import time
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from masthead.core import clock, metrics
 
@@ -32,7 +33,8 @@ def record(kind: str, reason: str = "", channel: str = "web") -> None:
     """Count one event; flushes the buffer now and then (never fails the request)."""
     global _started
     metrics.funnel_event(kind, reason, channel)
-    day = clock.now().date()
+    # The publication's day: its zone is the current one in every request.
+    day = timezone.localdate(clock.now())
     with _lock:
         if not _buffer:
             _started = time.monotonic()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.utils import timezone
 
 from masthead.access import crawlers
 from masthead.access.decision import ReaderFacts, Rules
@@ -170,7 +171,7 @@ def _count_against_address(meter_id: str, ip: str | None, rules: Rules, *, now=N
     item = int.from_bytes(hashlib.sha256(meter_id.encode()).digest()[:7], "big")
     now = now or clock.now()
     result = get_store().check_and_count(
-        f"ip:{block}", f"day-{now:%Y-%m-%d}", item, rules.anonymous_meters_per_ip,
+        f"ip:{block}", f"day-{timezone.localdate(now):%Y-%m-%d}", item, rules.anonymous_meters_per_ip,
         expires_at=now + dt.timedelta(days=1),
     )
     return COUNTED_FLAG if result.allowed else CAPPED_FLAG

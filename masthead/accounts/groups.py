@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from masthead.access.entitlements import Benefit
 from masthead.accounts import caching
 from masthead.core.dates import long_date
+from masthead.content.publication import current_publication
 from masthead.core.db import is_unique_violation, vendor
 
 
@@ -158,7 +159,7 @@ def take_seat(group: Group, user, email: str, *, now: dt.datetime) -> bool:
             members = OrganisationMember.objects.filter(organisation=org, status=OrganisationMember.Status.MEMBER)
             full = org.seat_limit is not None and members.count() >= org.seat_limit
             status = OrganisationMember.Status.REFUSED if full else OrganisationMember.Status.MEMBER
-            note = f"Seat limit of {org.seat_limit} reached on {long_date(now)}" if full else ""
+            note = f"Seat limit of {org.seat_limit} reached on {long_date(now, current_publication().zone)}" if full else ""
             OrganisationMember.objects.update_or_create(
                 organisation=org,
                 user=user,

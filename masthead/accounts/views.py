@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from masthead.access.entitlements import Benefit
@@ -90,7 +91,7 @@ def export(request):
     response = HttpResponse(
         json.dumps(payload, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
     )
-    stamp = clock.now().strftime("%Y-%m-%d")
+    stamp = timezone.localdate(clock.now()).isoformat()
     response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,11 @@
-"""The admin works in the publication's time zone, as the reader site does."""
+"""The publication's time zone is the current time zone for every request.
+
+Stories' URLs, the archive, the meter's months and renewals already count days in the
+publication's zone (DESIGN decision 4). Activating it here makes everything else that asks
+Django for the current zone agree with them: dates formatted in templates, and
+``timezone.localdate()`` where code names "today" (the address cap's day, the funnel's
+days). settings.TIME_ZONE is then only the default for work done outside a request.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,13 @@ from django.utils import timezone
 from masthead.content.publication import current_publication
 
 
-class AdminTimeZoneMiddleware:
-    """Times in the admin (lists, forms, date filters) are the publication's local times.
-
-    Only admin paths pay for the publication lookup: reader pages convert in their
-    templates and the hot path stays as it is.
-    """
-
+class PublicationTimeZoneMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/admin/"):
+        timezone.activate(current_publication().zone)
+        try:
             return self.get_response(request)
-        with timezone.override(current_publication().zone):
-            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,8 +1,9 @@
-"""Context every page's template gets: the publication and its navigation."""
+"""Context every page's template gets: the publication, its navigation and the time."""
 
 from dataclasses import dataclass
 
 from masthead.content.publication import current_publication
+from masthead.core import clock
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,9 @@ def publication(request):
     from masthead.content.freshness import remember
 
     return {"publication": current_publication(), "navigation_sections": remember("navigation", _navigation_sections)}
+
+
+def now(request):
+    """The moment from Masthead's clock (``{% now %}`` would read the wall clock); templates
+    show it in the current zone, the publication's."""
+    return {"now": clock.now()}

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from masthead.access.periods import period_end
+from masthead.core import clock
+from tests.instants import IST_JUST_AFTER_MIDNIGHT
 
 pytestmark = pytest.mark.redis
 
@@ -18,10 +23,22 @@ def test_keys_carry_a_hash_tag_so_one_reader_period_is_one_cluster_slot(redis_st
 def test_the_key_expires_a_day_after_the_period_ends(redis_store):
     end = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
 
-    redis_store.check_and_count("a:xyz", "2029-12", 1, 5, expires_at=end)
+    with clock.travel(end - dt.timedelta(days=3), frozen=True):
+        redis_store.check_and_count("a:xyz", "2029-12", 1, 5, expires_at=end)
 
-    expire_at = redis_store.client.expiretime(redis_store.key("a:xyz", "2029-12"))
-    assert expire_at == int((end + dt.timedelta(days=1)).timestamp())
+    ttl = redis_store.client.ttl(redis_store.key("a:xyz", "2029-12"))
+    assert ttl in (4 * 86400, 4 * 86400 - 1)  # four days by Masthead's clock, counted by Redis
+
+
+@pytest.mark.parametrize("at", [IST_JUST_AFTER_MIDNIGHT, dt.datetime(2001, 6, 15, 6, 30, tzinfo=dt.timezone.utc)])
+def test_a_meter_kept_at_an_instant_in_redis_s_past_is_not_expired_at_once(redis_store, at):
+    """Redis compares expiry moments with its own clock; the meter's lifetime is Masthead's."""
+    with clock.travel(at, frozen=True):
+        end = period_end(at, "month", ZoneInfo("Asia/Kolkata"))
+        redis_store.check_and_count("a:past", "p", 1, 5, expires_at=end)
+        redis_store.merge("a:past", "u:merged", "p", 5, expires_at=end)
+
+    assert (redis_store.used("a:past", "p"), redis_store.used("u:merged", "p")) == (1, 1)
 
 
 def test_one_decision_is_one_round_trip(redis_store):

@@ -13,6 +13,7 @@ from masthead.billing.gateways.sandbox import DECLINES_RENEWALS, SandboxGateway
 from masthead.billing.models import Invoice, LedgerEntry, Subscription
 from masthead.billing.renewals import renew_due
 from masthead.core import clock
+from tests.instants import FINANCIAL_YEAR_END, MONTH_END_BEFORE_A_LEAP_YEAR, ORDINARY_DAY, UTC
 
 
 @pytest.fixture
@@ -27,10 +28,20 @@ def run(at, capture):
         return renew_due(now=at)
 
 
+@pytest.mark.parametrize(("bought_at", "renews_at", "then_ends_at"), [
+    (ORDINARY_DAY, dt.datetime(2027, 6, 15, 6, 30, tzinfo=UTC), dt.datetime(2028, 6, 15, 6, 30, tzinfo=UTC)),
+    # 1 March 00:40 in Kolkata: the year is counted on the publication's calendar, so in UTC
+    # the renewals fall on 29 February 2028 and then 28 February 2029.
+    (MONTH_END_BEFORE_A_LEAP_YEAR, dt.datetime(2028, 2, 29, 19, 10, tzinfo=UTC),
+     dt.datetime(2029, 2, 28, 19, 10, tzinfo=UTC)),
+    (FINANCIAL_YEAR_END, dt.datetime(2028, 3, 31, 18, 45, tzinfo=UTC), dt.datetime(2029, 3, 31, 18, 45, tzinfo=UTC)),
+])
 def test_notice_goes_out_before_the_charge_and_the_charge_waits_24_hours_after_it(
-        due_subscription, django_capture_on_commit_callbacks):
-    sub = due_subscription()
+        due_subscription, django_capture_on_commit_callbacks, bought_at, renews_at, then_ends_at):
+    with clock.travel(bought_at, frozen=True):
+        sub = due_subscription()
     end = sub.current_period_end
+    assert end == renews_at
     mail.outbox.clear()
     assert run(end - dt.timedelta(hours=49), django_capture_on_commit_callbacks).notices == 0
     report = run(end - dt.timedelta(hours=47), django_capture_on_commit_callbacks)
@@ -47,7 +58,7 @@ def test_notice_goes_out_before_the_charge_and_the_charge_waits_24_hours_after_i
     sub.refresh_from_db()
     assert sub.state == "active"
     assert sub.current_period_start == end
-    assert sub.current_period_end == end.replace(year=end.year + 1)
+    assert sub.current_period_end == then_ends_at
     assert LedgerEntry.objects.filter(subscription=sub, kind="charge").count() == 2
     assert Invoice.objects.filter(subscription=sub).count() == 2
 
@@ -127,7 +138,8 @@ def test_a_run_killed_between_charge_and_commit_charges_once_and_skips_nothing(
 
 
 def test_a_plan_change_is_charged_at_the_next_renewal(due_subscription, plans, django_capture_on_commit_callbacks):
-    sub = due_subscription()
+    with clock.travel(ORDINARY_DAY, frozen=True):
+        sub = due_subscription()
     with django_capture_on_commit_callbacks(execute=True):
         actions.change_plan(sub, plans["super-saver"])
     end = sub.current_period_end
@@ -137,7 +149,8 @@ def test_a_plan_change_is_charged_at_the_next_renewal(due_subscription, plans, d
     assert (sub.plan.code, sub.next_plan) == ("super-saver", None)
     renewal = LedgerEntry.objects.filter(subscription=sub, kind="charge").order_by("-created_at").first()
     assert (renewal.amount, renewal.plan.code) == (390000, "super-saver")
-    assert sub.current_period_end == end.replace(year=end.year + 2)
+    assert (end, sub.current_period_end) == (dt.datetime(2027, 6, 15, 6, 30, tzinfo=UTC),
+                                             dt.datetime(2029, 6, 15, 6, 30, tzinfo=UTC))
 
 
 def test_a_cancelled_subscription_is_not_renewed_and_ends_with_its_period(

@@ -4,7 +4,10 @@ Each reader-period is one set of article ids under the key
 ``<prefix>meter:{<reader>:<period>}``; the braces are a hash tag, so everything a
 script touches lives in one Cluster slot. The script runs with EVALSHA, falling back
 to EVAL (which also loads it) when the server does not know it yet. Keys expire one
-day after their period ends. The redis driver is imported only in this module.
+day after their period ends, by Masthead's clock: the script is given how long the key
+may live (EXPIRE), not the moment (EXPIREAT) that Redis would compare with its own clock,
+so a clock moved by tests (or a server clock a little off) cannot expire a meter early.
+The redis driver is imported only in this module.
 """
 
 from __future__ import annotations
@@ -40,13 +43,15 @@ class RedisMeterStore(MeterStore):
         return f"{self.prefix}meter:{{{reader_key}:{period_key}}}"
 
     @staticmethod
-    def _expiry(expires_at: dt.datetime | None) -> int:
-        moment = (expires_at + _GRACE) if expires_at else (clock.now() + _DEFAULT_LIFETIME)
-        return int(moment.timestamp())
+    def _lifetime(expires_at: dt.datetime | None) -> int:
+        """Seconds from now (Masthead's clock) until the key may go: a day after the period."""
+        if expires_at is None:
+            return int(_DEFAULT_LIFETIME.total_seconds())
+        return max(1, int((expires_at + _GRACE - clock.now()).total_seconds()))
 
     def check_and_count(self, reader_key, period_key, item_id, limit, *, expires_at=None) -> MeterResult:
         allowed, counted_now, already, used = self._count(
-            keys=[self.key(reader_key, period_key)], args=[int(item_id), int(limit), self._expiry(expires_at)]
+            keys=[self.key(reader_key, period_key)], args=[int(item_id), int(limit), self._lifetime(expires_at)]
         )
         return MeterResult(bool(allowed), bool(counted_now), bool(already), int(used), remaining(limit, int(used)))
 
@@ -59,7 +64,7 @@ class RedisMeterStore(MeterStore):
     def merge(self, from_key, to_key, period_key, limit, *, expires_at=None) -> MeterResult:
         # Two keys in different slots: read one, then add to the other in one script.
         theirs = self.items(from_key, period_key)
-        used = int(self._merge(keys=[self.key(to_key, period_key)], args=[self._expiry(expires_at), *theirs]))
+        used = int(self._merge(keys=[self.key(to_key, period_key)], args=[self._lifetime(expires_at), *theirs]))
         return MeterResult(used < limit, False, False, used, remaining(limit, used))
 
     def forget(self, reader_key, period_keys) -> None:

@@ -2,8 +2,8 @@
 
 HTML takes at most three digits of fractional seconds, and stored times carry six; pages
 give times to the second with their UTC offset. In a template the time is first moved to
-the current time zone (the publication's, under base.html's {% timezone %}), as Django's
-own date filter does.
+the current time zone (the publication's, activated for every request by
+content.middleware), as Django's own date filter does.
 """
 
 from __future__ import annotations
