@@ -38,4 +38,4 @@ def test_a_refused_seat_is_noted_with_the_publication_s_date():
         grant_source(first, now=clock.now())
         grant_source(second, now=clock.now())
 
-    assert OrganisationMember.objects.get(user=second).note == "Seat limit of 1 reached on 02 Dec 2026"
+    assert OrganisationMember.objects.get(user=second).note == "Seat limit of 1 reached on 2 December 2026"
