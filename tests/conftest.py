@@ -14,8 +14,9 @@ def _forget_in_process_state() -> None:
     from masthead.access.service import forget_zone
     from masthead.accounts import caching
     from masthead.content import freshness, page_cache, rendering
-    from masthead.core import clock
+    from masthead.core import cache, clock
 
+    cache.reset()
     clock.set_offset(dt.timedelta(0))
     clock.freeze(None)
     forget_zone()

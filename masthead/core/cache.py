@@ -1,0 +1,252 @@
+"""The one versioned cache: named namespaces, each with a version token.
+
+Every cached value lives under a namespace ("content", "rules", "accounts", "offers",
+"reader", ...) and, optionally, a scope inside it (the reader namespace is scoped by the
+user's pk). A namespace has a version token; ``remember()`` keeps ``build()``'s result
+under the current token, so ``bump()`` retires every entry of the namespace (or scope) at
+once without finding them: they are never looked up again and age out.
+
+Who bumps: actions, on commit, and receivers registered in an app's ``AppConfig.ready()``
+that do nothing but bump. ``bump()`` changes the token at once *and* again when the
+current transaction commits: a reader whose request runs between the two rebuilds from the
+old rows, and that entry must not outlive the commit.
+
+Where tokens live, so that every process sees a bump:
+
+- with a shared cache (Redis, memcached), a token is a cache key like any other;
+- on the embedded default, Django's cache is per process (locmem) while several server
+  workers run, so a token is a small file in the data dir, ``cache-versions/<namespace>``,
+  replaced by rename on every bump. Reading it is a ``stat()`` (the file is reread only
+  when its inode or mtime changes): cheaper than any IPC and needs no server. A scoped
+  namespace would need a file per reader, so scopes share 256 files per namespace by a
+  stable hash of the scope: bumping one reader retires the entries of about 1/256 of the
+  readers, which costs a rebuild each, never a stale answer.
+
+A process keeps a token it read for ``MASTHEAD_TOKEN_SECONDS`` (default 1 s, 0 under
+tests): that is the documented bound on how long another process may serve an entry after
+a bump. The bumping process sees its own bump at once.
+
+Values go to Django's cache (shared with Redis) and, with ``local=True``, also to this
+process's LRU, the one in-process tier; on the embedded default a local value is kept in
+that LRU only (locmem is in-process already; keeping it twice would be two tiers). Entries
+carry their own end on the publication clock (``masthead.core.clock``), so tests that move
+time see entries expire. Keys must be stable across processes: build them from strings
+with ``stable_key()``, never from ``hash()`` or ``id()``.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import os
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar, Union
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import transaction
+
+from masthead.core import clock
+
+T = TypeVar("T")
+Ttl = Union[float, dt.timedelta, Callable[[], Union[float, dt.timedelta]]]
+
+SCOPE_FILES = 256
+LOCAL_ENTRIES = 2048
+_UNSET = "0"  # the token of a namespace never bumped (embedded default)
+
+
+# --- the in-process tier -------------------------------------------------------------------
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self.data: collections.OrderedDict = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.data.get(key)
+            if found is not None:
+                self.data.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_local = _LRU(LOCAL_ENTRIES)
+# (namespace, scope) -> (token, monotonic time it was read)
+_tokens: dict[tuple[str, str], tuple[str, float]] = {}
+# token file path -> ((inode, mtime, size), token)
+_files: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+
+def is_shared() -> bool:
+    """True when Django's cache is one store for every process (Redis, memcached)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+def stable_key(*parts) -> str:
+    """A key from parts, the same in every process: sets are sorted, None is empty."""
+    out = []
+    for part in parts:
+        if isinstance(part, (set, frozenset)):
+            out.append(",".join(sorted(str(p) for p in part)))
+        elif isinstance(part, (tuple, list)):
+            out.append(",".join(str(p) for p in part))
+        elif part is None:
+            out.append("")
+        else:
+            out.append(str(part))
+    return ":".join(out)
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+def _token_key(namespace: str, scope: str) -> str:
+    return f"version:{namespace}:{scope}"
+
+
+def _token_file(namespace: str, scope: str) -> Path:
+    folder = settings.DATA_DIR / "cache-versions"
+    if not scope:
+        return folder / namespace
+    return folder / f"{namespace}.{zlib.crc32(scope.encode()) % SCOPE_FILES:02x}"
+
+
+def _read_token(namespace: str, scope: str) -> str:
+    if is_shared():
+        name = _token_key(namespace, scope)
+        token = django_cache.get(name)
+        if token is None:
+            django_cache.add(name, uuid.uuid4().hex, timeout=None)
+            token = django_cache.get(name) or _UNSET
+        return token
+    path = _token_file(namespace, scope)
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return _UNSET
+    signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _files.get(path)
+    if known is not None and known[0] == signature:
+        return known[1]
+    try:
+        token = path.read_text() or _UNSET
+    except FileNotFoundError:
+        return _UNSET
+    _files[path] = (signature, token)
+    return token
+
+
+def _write_token(namespace: str, scope: str) -> None:
+    token = uuid.uuid4().hex
+    if is_shared():
+        django_cache.set(_token_key(namespace, scope), token, timeout=None)
+    else:
+        path = _token_file(namespace, scope)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so no reader ever sees half a token.
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{token[:8]}")
+        aside.write_text(token)
+        os.replace(aside, path)
+    _tokens[(namespace, scope)] = (token, time.monotonic())
+
+
+def version(namespace: str, scope: str = "") -> str:
+    """The namespace's (or scope's) current token, as this process may know it.
+
+    Read again from the shared store at most every MASTHEAD_TOKEN_SECONDS.
+    """
+    seconds = settings.MASTHEAD_TOKEN_SECONDS
+    known = _tokens.get((namespace, scope))
+    now = time.monotonic()
+    if known is not None and now - known[1] < seconds:
+        return known[0]
+    token = _read_token(namespace, scope)
+    if seconds > 0:
+        _tokens[(namespace, scope)] = (token, now)
+    return token
+
+
+def bump(namespace: str, scope: str = "") -> None:
+    """Retire every entry of the namespace (or of one scope in it): now, and on commit."""
+    _write_token(namespace, scope)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _write_token(namespace, scope))
+
+
+def bumper(namespace: str) -> Callable[..., None]:
+    """A signal receiver that only bumps ``namespace`` (for ``AppConfig.ready()``)."""
+
+    def receiver(sender=None, **kwargs) -> None:
+        bump(namespace)
+
+    receiver.__name__ = f"bump_{namespace}"
+    return receiver
+
+
+# --- values --------------------------------------------------------------------------------
+
+def _seconds(ttl: Ttl) -> float:
+    if callable(ttl):
+        ttl = ttl()
+    if isinstance(ttl, dt.timedelta):
+        return ttl.total_seconds()
+    return float(ttl)
+
+
+def remember(namespace: str, key: str, build: Callable[[], T], *, ttl: Ttl, scope: str = "",
+             local: bool = False) -> T:
+    """``build()``'s result, kept under the namespace's current token for ``ttl``.
+
+    ``ttl`` is seconds, a timedelta, or a function returning one (called only when
+    building, after ``build()``: for ends that depend on the data, such as the next
+    scheduled story). A value of None is cached like any other. ``local=True`` keeps the
+    value in this process too: for small, hot values where unpickling from the shared
+    cache would cost more than the lookup.
+    """
+    name = f"{namespace}:{version(namespace, scope)}:{scope}:{key}"
+    now = clock.now().timestamp()
+    shared = is_shared()
+    entry = _local.get(name) if local else None
+    if entry is None and (shared or not local):
+        entry = django_cache.get(name)
+        if entry is not None and local:
+            _local.put(name, entry)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = build()
+    seconds = _seconds(ttl)
+    entry = (now + seconds, value)
+    if local:
+        _local.put(name, entry)
+    if shared or not local:
+        django_cache.set(name, entry, timeout=max(1, int(seconds) + 1))
+    return value
+
+
+def reset() -> None:
+    """Forget everything: every value, in this process and in Django's cache, and every token
+    this process holds (tests)."""
+    django_cache.clear()
+    _local.clear()
+    _tokens.clear()
+    _files.clear()
