@@ -54,7 +54,7 @@ from django.db import transaction
 from masthead.core import clock
 
 T = TypeVar("T")
-Ttl = Union[float, dt.timedelta, Callable[[], Union[float, dt.timedelta]]]
+Ttl = Union[float, dt.timedelta, Callable[[object], Union[float, dt.timedelta]]]
 
 SCOPE_FILES = 256
 LOCAL_ENTRIES = 2048
@@ -205,41 +205,79 @@ def bumper(namespace: str) -> Callable[..., None]:
 
 # --- values --------------------------------------------------------------------------------
 
-def _seconds(ttl: Ttl) -> float:
+MISS = object()  # what Slot.get() returns when nothing servable is kept
+
+
+def _seconds(ttl: Ttl, value) -> float:
     if callable(ttl):
-        ttl = ttl()
+        ttl = ttl(value)
     if isinstance(ttl, dt.timedelta):
         return ttl.total_seconds()
     return float(ttl)
 
 
+class Slot:
+    """One key under the namespace's token as it was when the slot was taken.
+
+    For callers that look a value up, do their own work and then decide whether to keep
+    the result (the page cache keeps only pages the view marked cacheable). The token is
+    read once: a value built from rows read before a bump is stored under the old token.
+    """
+
+    __slots__ = ("name", "local", "shared")
+
+    def __init__(self, namespace: str, key: str, *, scope: str = "", local: bool = False, shared: bool = True):
+        self.name = f"{namespace}:{version(namespace, scope)}:{scope}:{key}"
+        self.local = local
+        # On the embedded default Django's cache is in-process too: a local value is kept
+        # in the one in-process tier only.
+        self.shared = shared and (is_shared() or not local)
+
+    def get(self):
+        """The value kept, or MISS."""
+        entry = _local.get(self.name) if self.local else None
+        if entry is None and self.shared:
+            entry = django_cache.get(self.name)
+            if entry is not None and self.local:
+                _local.put(self.name, entry)
+        if entry is not None and entry[0] > clock.now().timestamp():
+            return entry[1]
+        return MISS
+
+    def put(self, value, *, ttl: Ttl) -> None:
+        """Keep `value` for `ttl` (seconds, a timedelta, or a function of the value)."""
+        seconds = _seconds(ttl, value)
+        if seconds <= 0:
+            return
+        entry = (clock.now().timestamp() + seconds, value)
+        if self.local:
+            _local.put(self.name, entry)
+        if self.shared:
+            django_cache.set(self.name, entry, timeout=max(1, int(seconds) + 1))
+
+
+def slot(namespace: str, key: str, *, scope: str = "", local: bool = False, shared: bool = True) -> Slot:
+    """A Slot for one key (see Slot)."""
+    return Slot(namespace, key, scope=scope, local=local, shared=shared)
+
+
 def remember(namespace: str, key: str, build: Callable[[], T], *, ttl: Ttl, scope: str = "",
-             local: bool = False) -> T:
+             local: bool = False, shared: bool = True) -> T:
     """``build()``'s result, kept under the namespace's current token for ``ttl``.
 
-    ``ttl`` is seconds, a timedelta, or a function returning one (called only when
-    building, after ``build()``: for ends that depend on the data, such as the next
-    scheduled story). A value of None is cached like any other. ``local=True`` keeps the
-    value in this process too: for small, hot values where unpickling from the shared
-    cache would cost more than the lookup.
+    ``ttl`` is seconds, a timedelta, or a function of the built value returning one (for
+    ends that depend on the data, such as the next scheduled story). A value of None is
+    cached like any other. ``local=True`` keeps the value in this process too, for small
+    hot values where unpickling from the shared cache would cost more than the lookup;
+    ``shared=False`` (with ``local``) keeps it in this process only, for values cheap to
+    build but large to send over the network.
     """
-    name = f"{namespace}:{version(namespace, scope)}:{scope}:{key}"
-    now = clock.now().timestamp()
-    shared = is_shared()
-    entry = _local.get(name) if local else None
-    if entry is None and (shared or not local):
-        entry = django_cache.get(name)
-        if entry is not None and local:
-            _local.put(name, entry)
-    if entry is not None and entry[0] > now:
-        return entry[1]
+    place = Slot(namespace, key, scope=scope, local=local, shared=shared)
+    found = place.get()
+    if found is not MISS:
+        return found
     value = build()
-    seconds = _seconds(ttl)
-    entry = (now + seconds, value)
-    if local:
-        _local.put(name, entry)
-    if shared or not local:
-        django_cache.set(name, entry, timeout=max(1, int(seconds) + 1))
+    place.put(value, ttl=ttl)
     return value
 
 

@@ -93,17 +93,17 @@ def test_an_entry_ends_after_its_ttl_on_the_publication_clock():
         assert len(calls) == 2
 
 
-def test_a_ttl_function_is_called_only_when_building():
+def test_a_ttl_function_is_called_with_the_value_only_when_building():
     ttls = []
 
-    def ttl():
-        ttls.append(1)
+    def ttl(value):
+        ttls.append(value)
         return 30
 
     cache.remember("content", "k", lambda: 1, ttl=ttl)
     cache.remember("content", "k", lambda: 2, ttl=ttl)
 
-    assert len(ttls) == 1
+    assert ttls == [1]
 
 
 def test_a_local_value_is_served_without_the_shared_cache(monkeypatch):
@@ -129,6 +129,24 @@ def test_a_local_value_on_the_embedded_default_is_kept_in_one_tier_only():
     name = f"rules:{cache.version('rules')}::current"
     assert django_cache.get(name) is None
     assert cache._local.get(name)[1] == "rules"
+
+
+def test_a_process_only_value_never_reaches_the_shared_cache():
+    cache.remember("content", "shell", lambda: "<html>", ttl=60, local=True, shared=False)
+
+    assert django_cache.get(f"content:{cache.version('content')}::shell") is None
+    assert cache.remember("content", "shell", lambda: "rebuilt", ttl=60, local=True, shared=False) == "<html>"
+
+
+def test_a_slot_keeps_only_what_it_is_given_under_the_token_it_was_taken_with():
+    place = cache.slot("content", "page:/")
+    assert place.get() is cache.MISS
+    cache.bump("content")  # the content changed while the page was being built
+
+    place.put("old page", ttl=60)
+
+    assert cache.slot("content", "page:/").get() is cache.MISS
+    assert place.get() == "old page"
 
 
 def test_reset_forgets_every_value_in_one_call():
