@@ -268,7 +268,8 @@ if MASTHEAD_METRICS_DIR:
 # through masthead.core.conf so publishers can override them with MASTHEAD_* variables.
 MASTHEAD_PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000")
 MASTHEAD_SERVE_WORKERS = env_int("SERVE_WORKERS", 0)  # 0: one per core
-# How long a process keeps a version token read from the shared store (masthead.core.memo).
+# How long a process keeps a version token read from the shared store (masthead.core.cache):
+# the bound on how long another process may serve an entry after a bump.
 MASTHEAD_TOKEN_SECONDS = float(env("TOKEN_SECONDS", "0" if TESTING else "1"))
 # Where "what does this reader have now" comes from (see masthead/access/entitlements.py).
 MASTHEAD_ENTITLEMENT_SOURCES = [

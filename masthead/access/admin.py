@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from masthead.access.models import AccessRules, FunnelEvent
-from masthead.access.rules import forget_rules
 
 
 @admin.register(AccessRules)
@@ -23,11 +22,6 @@ class AccessRulesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The section and tag lists are saved after the row: forget the cached rules again.
-        forget_rules()
 
 
 @admin.register(FunnelEvent)

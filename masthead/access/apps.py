@@ -15,6 +15,19 @@ class AccessConfig(AppConfig):
 
         user_logged_in.connect(merge_meter_at_login, dispatch_uid="masthead.access.merge_meter_at_login")
 
+        # The rules are cached under the "rules" version: the row and its lists (saved
+        # after the row by the admin) bump it, whichever way they change.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from masthead.access.models import AccessRules
+        from masthead.access.rules import rules_changed
+
+        post_save.connect(rules_changed, sender=AccessRules, dispatch_uid="masthead.access.rules_saved")
+        post_delete.connect(rules_changed, sender=AccessRules, dispatch_uid="masthead.access.rules_deleted")
+        for field in ("free_sections", "premium_sections", "free_tags", "premium_tags"):
+            m2m_changed.connect(rules_changed, sender=getattr(AccessRules, field).through,
+                                dispatch_uid=f"masthead.access.rules_{field}")
+
         # The funnel buffer lives in each server process: write what is left when it exits.
         # (Not under tests: their database is gone by the time the process exits.)
         import atexit

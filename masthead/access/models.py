@@ -98,9 +98,6 @@ class AccessRules(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        from masthead.access.rules import forget_rules
-
-        forget_rules()
 
 
 class MeterPeriod(models.Model):

@@ -1,24 +1,22 @@
 """The paywall rules in force: the admin's AccessRules row, else the environment defaults.
 
-Read on every metered request, so they are cached: in the shared cache with a short
-TTL, bumped when the row is saved (the admin also bumps after saving the section and
-tag lists, which are written after the row).
+Read on every metered request, so they are kept in each process under the "rules"
+version (masthead.core.cache). Saving the row or changing its section and tag lists
+bumps that version (receivers in AccessConfig.ready()), and every process sees the bump
+within MASTHEAD_TOKEN_SECONDS.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
-from django.core.cache import cache
 
 from masthead.access.decision import Rules
-from masthead.core.memo import ProcessMemo
+from masthead.core import cache
 
-CACHE_KEY = "access:rules:v1"
-TTL_SECONDS = 30
-# A second, in-process layer: every metered read needs the rules, and two seconds of
-# staleness in other processes is harmless (the saving process forgets its copy at once).
-LOCAL_SECONDS = 2.0
-_local: ProcessMemo[Rules] = ProcessMemo(LOCAL_SECONDS)
+NAMESPACE = "rules"
+TTL = dt.timedelta(hours=1)
 
 
 def defaults() -> Rules:
@@ -58,22 +56,17 @@ def from_row(row) -> Rules:
 
 
 def current_rules() -> Rules:
-    """The rules in force now (shared cache, and in-process for LOCAL_SECONDS)."""
-    return _local.get(_shared_rules)
+    """The rules in force now."""
+    return cache.remember(NAMESPACE, "current", _load, ttl=TTL, local=True)
 
 
-def _shared_rules() -> Rules:
-    rules = cache.get(CACHE_KEY)
-    if rules is None:
-        from masthead.access.models import AccessRules
+def _load() -> Rules:
+    from masthead.access.models import AccessRules
 
-        row = AccessRules.objects.filter(pk=1).first()
-        rules = from_row(row) if row is not None else defaults()
-        cache.set(CACHE_KEY, rules, TTL_SECONDS)
-    return rules
+    row = AccessRules.objects.filter(pk=1).first()
+    return from_row(row) if row is not None else defaults()
 
 
-def forget_rules() -> None:
-    """Drop the cached rules (after the row or its lists change)."""
-    _local.clear()
-    cache.delete(CACHE_KEY)
+def rules_changed(sender=None, **kwargs) -> None:
+    """The rules row or one of its lists changed (connected in AccessConfig.ready())."""
+    cache.bump(NAMESPACE)

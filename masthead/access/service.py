@@ -16,7 +16,6 @@ from masthead.access.meter.base import get_store
 from masthead.access.periods import period_end, period_key
 from masthead.access.rules import current_rules
 from masthead.core import clock, metrics
-from masthead.core.memo import ProcessMemo
 
 
 def item_facts(article) -> ItemFacts:
@@ -31,21 +30,12 @@ def item_facts(article) -> ItemFacts:
     )
 
 
-# The publication's time zone names the meter's months. It is kept 10 s in-process: the
-# publication row is read from the cache on every other path, and unpickling it on every
-# metered read cost more than the decision itself.
-_zone_memo = ProcessMemo(10.0)
-
-
 def _zone():
+    """The publication's time zone, which names the meter's months (kept in-process under
+    the content version by current_publication)."""
     from masthead.content.publication import current_publication
 
-    return _zone_memo.get(lambda: current_publication().zone)
-
-
-def forget_zone() -> None:
-    """Drop the in-process time zone (tests that change the publication)."""
-    _zone_memo.clear()
+    return current_publication().zone
 
 
 def decide(reader, item, now: dt.datetime | None = None, *, benefits: frozenset[Benefit] | None = None,

@@ -12,6 +12,7 @@ attributes, forms, other iframes and positioning styles do not.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 
-from masthead.accounts import caching
+from masthead.core import cache
+
+NAMESPACE = "accounts"  # organisations and ad slots: staff-edited configuration
+TTL = dt.timedelta(hours=1)
 
 ALLOWED_TAGS = {
     "a", "img", "picture", "source", "iframe", "div", "span", "p", "strong", "em", "b", "i", "br",
@@ -119,10 +123,6 @@ class Slot:
     height: int
 
 
-def forget_slots() -> None:
-    caching.forget()
-
-
 def _load() -> dict[str, Slot]:
     from masthead.accounts.models import AdSlot
 
@@ -133,15 +133,6 @@ def _load() -> dict[str, Slot]:
 
 
 def slots(request=None) -> dict[str, Slot]:
-    """Every active slot by name: one query per process after a change, none otherwise.
-
-    With a request, the answer is kept on it so a page with several slots checks the
-    shared stamp once.
-    """
-    found = getattr(request, "_masthead_ad_slots", None) if request is not None else None
-    if found is None:
-        stamp = caching.request_stamp(request) if request is not None else None
-        found = caching.memoised("ad-slots", _load, stamp=stamp)
-        if request is not None:
-            request._masthead_ad_slots = found
-    return found
+    """Every active slot by name: one query per process after a change, none otherwise
+    (kept in-process under the accounts version, which saving or deleting a slot bumps)."""
+    return cache.remember(NAMESPACE, "ad-slots", _load, ttl=TTL, local=True)

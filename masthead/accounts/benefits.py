@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from masthead.access.entitlements import for_reader
-from masthead.accounts import caching
 from masthead.accounts.network import client_ip
 
 REQUEST_ATTRIBUTE = "_masthead_benefits"
@@ -16,7 +15,6 @@ def request_benefits(request) -> frozenset:
     """
     found = getattr(request, REQUEST_ATTRIBUTE, None)
     if found is None:
-        with caching.serving(request):
-            found = for_reader(getattr(request, "user", None), ip=client_ip(request))
+        found = for_reader(getattr(request, "user", None), ip=client_ip(request))
         setattr(request, REQUEST_ATTRIBUTE, found)
     return found

@@ -1,10 +1,10 @@
 """Group access: organisations whose verified e-mail domains or IP ranges carry benefits.
 
 The directory of organisations (domains, networks, dates, benefits) is parsed once per
-process and checked against a stamp in the shared cache (caching.py), so an anonymous
-reader costs no query; saving or deleting an Organisation deletes the stamp, and
-every process rereads on its next request. With no organisation holding IP ranges the IP check is a
-no-op.
+process and kept under the accounts version (masthead.core.cache), so an anonymous
+reader costs no query; saving or deleting an Organisation bumps that version, and every
+process rereads on its next request. With no organisation holding IP ranges the IP check
+is a no-op.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from masthead.access.entitlements import Benefit
-from masthead.accounts import caching
+from masthead.accounts.ads import NAMESPACE, TTL
+from masthead.accounts.network import client_ip
+from masthead.core import cache, clock
 from masthead.core.dates import long_date
 from masthead.content.publication import current_publication
 from masthead.core.db import is_unique_violation, vendor
@@ -48,13 +50,9 @@ class Directory:
     by_prefix: dict = field(default_factory=dict)
 
 
-def forget_directory() -> None:
-    caching.forget()
-
-
 def directory() -> Directory:
-    """Every active organisation, parsed once per process per change (see caching.py)."""
-    return caching.memoised("organisations", _load_directory)
+    """Every active organisation, parsed once per process per change."""
+    return cache.remember(NAMESPACE, "organisations", _load_directory, ttl=TTL, local=True)
 
 
 def _load_directory() -> Directory:
@@ -113,6 +111,14 @@ def benefits_by_ip(ip: str | None, *, now: dt.datetime) -> set[Benefit]:
             if group.is_open(now):
                 benefits |= group.benefits
     return benefits
+
+
+def address_variant(request) -> str | None:
+    """What an anonymous page varies by here: the benefits the reader's address carries
+    (None when no organisation holds IP ranges, so no page can vary by address)."""
+    if not directory().has_networks:
+        return None
+    return cache.stable_key(frozenset(b.value for b in benefits_by_ip(client_ip(request), now=clock.now())))
 
 
 def benefits_by_domain(user, *, now: dt.datetime) -> set[Benefit]:

@@ -145,19 +145,6 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from masthead.accounts import groups
-
-        groups.forget_directory()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from masthead.accounts import groups
-
-        groups.forget_directory()
-        return result
-
     def benefit_set(self) -> set[Benefit]:
         if self.all_benefits:
             return set(Benefit)
@@ -218,14 +205,6 @@ class AdSlot(models.Model):
 
         self.markup = ads.clean_markup(self.markup)
         super().save(*args, **kwargs)
-        ads.forget_slots()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from masthead.accounts import ads
-
-        ads.forget_slots()
-        return result
 
 
 class PartnerCode(models.Model):

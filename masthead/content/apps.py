@@ -5,3 +5,20 @@ class ContentConfig(AppConfig):
     name = "masthead.content"
     label = "content"
     verbose_name = "Content"
+
+    def ready(self):
+        # Any saved or deleted content row (admin, ORM, queryset delete) may change what a
+        # cached page, listing or article fact shows: bump the content version. Actions
+        # bump too; these catch every other path.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from masthead.content import freshness, models
+
+        for model in (models.Publication, models.Section, models.Author, models.Tag, models.Source,
+                      models.Article):
+            for signal in (post_save, post_delete):
+                signal.connect(freshness.content_changed_receiver, sender=model,
+                               dispatch_uid=f"masthead.content.bump.{signal is post_save}.{model.__name__}")
+        for through in (models.Article.authors.through, models.Article.tags.through):
+            m2m_changed.connect(freshness.content_changed_receiver, sender=through,
+                                dispatch_uid=f"masthead.content.bump.m2m.{through.__name__}")

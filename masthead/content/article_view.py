@@ -13,12 +13,9 @@ shared cache can hand one reader's unlocked page to another.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -32,22 +29,22 @@ from masthead.access.decision import Access, Reason
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
 from masthead.access.service import decide, record_cookie_wall
-from masthead.content import rendering
-from masthead.core import clock
+from masthead.content import page_cache, rendering
+from masthead.core import cache, clock
 
-OFFERS_KEY = "access:offers:v1"
 OFFERS_TTL = 60
 
 
-def offers():
-    """The plans the paywall shows (billing's visible_offers, cached for a minute)."""
-    found = cache.get(OFFERS_KEY)
-    if found is None:
-        from masthead.billing.offer import visible_offers
+def _visible_offers():
+    from masthead.billing.offer import visible_offers
 
-        found = visible_offers()
-        cache.set(OFFERS_KEY, found, OFFERS_TTL)
-    return found
+    return visible_offers()
+
+
+def offers():
+    """The plans the paywall shows (billing's visible_offers), kept under the offers
+    version, which billing bumps when a plan changes, for a minute at most."""
+    return cache.remember("offers", "visible", _visible_offers, ttl=OFFERS_TTL, local=True)
 
 
 def period_phrase(rules) -> str:
@@ -130,7 +127,8 @@ def article(request, year, month, day, slug):
     else:
         response = _page(request, parts, decision, rules, reader)
     readers.set_cookie(response, reader)
-    public = decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
+    public = (decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
+              and page_cache.shared_caches_may_keep(request))
     if public:
         patch_cache_control(response, public=True, max_age=60)
         patch_vary_headers(response, ["Cookie"])
@@ -149,7 +147,6 @@ NOTICE_MARKER = "<!--mh:meter-notice-->"
 # A signed-in reader's header carries a log-out form: the shell holds this in place of the
 # CSRF token, and each response gets its own reader's token (never another reader's).
 CSRF_MARKER = "mh-csrf-token-marker"
-_shells = rendering.LRU(1024)
 
 
 def _shareable(request, reader) -> bool:
@@ -164,26 +161,21 @@ def _shareable(request, reader) -> bool:
 
 
 def _shared_page(request, parts, decision, rules, reader):
-    key = (parts.version, request.get_full_path(), decision.granted, decision.reason.value,
-           decision.metered, decision.benefits, reader.is_authenticated)
+    key = cache.stable_key("shell", parts.version, decision.granted, decision.reason.value, decision.metered,
+                           decision.benefits, reader.is_authenticated, request.get_full_path())
     notice = meter_notice(decision, rules)
-    found = _shells.get(key) if parts.version else None
-    now = time.monotonic()
-    if found is None or found[0] < now:
+
+    def build():
         response = _page(request, parts, decision, rules, reader, notice=mark_safe(NOTICE_MARKER) if notice else "",
                          csrf_token=CSRF_MARKER)
-        found = (now + SHELL_SECONDS, response.content, response["Content-Type"])
-        if parts.version:
-            _shells.put(key, found)
-    body = found[1].replace(NOTICE_MARKER.encode(), escape(notice).encode()) if notice else found[1]
+        return response.content, response["Content-Type"]
+
+    # Kept in this process only: cheap to build from the cached parts, large to send.
+    body, content_type = cache.remember("content", key, build, ttl=SHELL_SECONDS, local=True, shared=False)
+    body = body.replace(NOTICE_MARKER.encode(), escape(notice).encode()) if notice else body
     if CSRF_MARKER.encode() in body:
         body = body.replace(CSRF_MARKER.encode(), get_token(request).encode())
-    return HttpResponse(body, content_type=found[2])
-
-
-def forget_shells() -> None:
-    """Drop this process's page shells (tests)."""
-    _shells.clear()
+    return HttpResponse(body, content_type=content_type)
 
 
 def _page(request, parts, decision, rules, reader, *, preview_status: str = "", notice=None, csrf_token=None):

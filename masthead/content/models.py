@@ -71,14 +71,6 @@ class Publication(models.Model):
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.zone)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from masthead.content.freshness import content_changed
-        from masthead.content.publication import forget_publication
-
-        forget_publication()
-        content_changed()
-
 
 class Section(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
@@ -92,10 +84,6 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -113,10 +101,6 @@ class Author(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _content_changed()
-
     def __str__(self) -> str:
         return self.name
 
@@ -130,10 +114,6 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -156,10 +136,6 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        _content_changed()
 
     def __str__(self) -> str:
         return self.name
@@ -252,7 +228,6 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"modified_at"}
         super().save(*args, **kwargs)
-        _content_changed()
 
     # --- what readers see -------------------------------------------------------------
     def is_live(self, now: dt.datetime | None = None) -> bool:
@@ -337,13 +312,6 @@ class LegalPage(models.Model):
 def is_premium(article: Article) -> bool:
     """True when only subscribers may read the article: premium itself or in a premium section."""
     return article.access == Article.Access.PREMIUM or article.section.is_premium
-
-
-def _content_changed() -> None:
-    # Listings are cached until content changes; any saved row may change what they show.
-    from masthead.content.freshness import content_changed
-
-    content_changed()
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:

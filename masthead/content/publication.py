@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.cache import cache
 
-CACHE_KEY = "content:publication:v1"
+from masthead.core import cache
+
+TTL = dt.timedelta(minutes=5)
+
+
+def _load():
+    from masthead.content.models import Publication
+
+    return Publication.objects.order_by("pk").first() or Publication()
 
 
 def current_publication():
-    """The Publication row, cached briefly; a default unsaved one before setup."""
-    from masthead.content.models import Publication
-
-    publication = cache.get(CACHE_KEY)
-    if publication is None:
-        publication = Publication.objects.order_by("pk").first() or Publication()
-        cache.set(CACHE_KEY, publication, 60)
-    return publication
-
-
-def forget_publication() -> None:
-    cache.delete(CACHE_KEY)
+    """The Publication row (a default unsaved one before setup), kept in-process under the
+    content version: saving the publication bumps it, in every process."""
+    return cache.remember("content", "publication", _load, ttl=TTL, local=True)
 
 
 def sender() -> str:

@@ -5,77 +5,37 @@ standfirst, byline, dates, lead image), the teaser (the first N paragraphs' top-
 blocks) and the rest of the body, the footer (wire disclaimer, tags), the Open Graph
 and Twitter meta (headline and standfirst only, never the body) and the JSON-LD.
 
-Two caches, both keyed so that they can never serve stale text:
-- `facts_for_slug(slug)`: slug -> the small ArticleFacts map, kept in-process under the
-  content version (content.freshness), which every editorial change replaces;
-- `parts_for(facts)`: the rendered parts keyed by (pk, modified_at), in-process first
-  (immutable, so safe to keep), then the shared cache, then the database.
+Both are kept in the versioned cache (masthead.core.cache) under the content version,
+which every editorial change, save and delete replaces, so neither can serve text of a
+story that changed, was withdrawn or deleted:
+- `facts_for_slug(slug)`: slug -> the small ArticleFacts map (or None), in-process;
+- `parts_for(facts)`: the rendered parts by (pk, modified_at, teaser length, rules
+  version), in-process and in the shared cache.
 The body never enters ArticleFacts; the gated rest of the body only leaves this module
 inside `ArticleParts.rest_html`, which the page inserts only when the decision grants.
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import datetime as dt
 import json
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from masthead.access.decision import Access, ItemFacts
 from masthead.content.teaser import split_teaser
-from masthead.core import metrics
+from masthead.core import cache
 from masthead.core.templatetags.masthead_time import machine_time
 
 PAYWALLED_CLASS = "paywalled-content"
-LOCAL_ENTRIES = 512
-
-
-class LRU:
-    """A small thread-safe in-process LRU (per worker)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.data: collections.OrderedDict = collections.OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-
-
-_facts = LRU(LOCAL_ENTRIES * 4)
-_parts = LRU(LOCAL_ENTRIES)
-
-
-def forget_all() -> None:
-    """Drop this process's cached facts, parts and anonymous page shells (tests)."""
-    _facts.clear()
-    _parts.clear()
-    from masthead.content.article_view import forget_shells
-
-    forget_shells()
+FACTS_TTL = dt.timedelta(minutes=5)
+PARTS_TTL = dt.timedelta(hours=24)
+RENDERING = "v2"  # names how parts are rendered: change it when that changes
 
 
 @dataclass(frozen=True)
@@ -296,51 +256,45 @@ def facts_of(article, content_version: str | None = None) -> ArticleFacts:
     )
 
 
-def facts_for_slug(slug: str) -> ArticleFacts | None:
-    """The article's facts by slug: in-process under the content version, else one query."""
-    from masthead.content import freshness
+def _facts_by_slug(slug: str, content_version: str) -> ArticleFacts | None:
     from masthead.content.models import Article
 
-    version = freshness.version()
-    key = (version, slug)
-    found = _facts.get(key)
-    if found is not None:
-        return found or None
     article = (
         Article.objects.select_related("section").prefetch_related("tags")
         .only("id", "slug", "status", "published_at", "modified_at", "created_at", "access",
               "section__slug", "section__is_premium")
         .filter(slug=slug).first()
     )
-    found = facts_of(article, version) if article is not None else False
-    _facts.put(key, found)
-    return found or None
+    return facts_of(article, content_version) if article is not None else None
+
+
+def facts_for_slug(slug: str) -> ArticleFacts | None:
+    """The article's facts by slug (None for no such article): in-process under the
+    content version, else one query."""
+    place = cache.slot("content", f"facts:{slug}", local=True)
+    found = place.get()
+    if found is cache.MISS:
+        found = _facts_by_slug(slug, place.token)
+        place.put(found, ttl=FACTS_TTL)
+    return found
+
+
+def parts_key(facts: ArticleFacts, teaser_paragraphs: int) -> str:
+    """What names one rendering, the same in every process: the article version, the
+    teaser length and the rules version (the rules' lists decide whether the JSON-LD
+    says the story is free). The content version is the namespace's."""
+    return cache.stable_key("parts", RENDERING, facts.pk, facts.modified_at.isoformat(), teaser_paragraphs,
+                            cache.version("rules"))
 
 
 def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> ArticleParts | None:
     """The rendered parts of this article version (in-process, shared cache, then the DB)."""
-    from masthead.access.rules import current_rules
-    from masthead.content import freshness
-
-    rules = current_rules()
-    # The content version covers section, author, tag and source edits (they change the
-    # header and footer without touching the article's modified_at); the rules' lists
-    # change whether the JSON-LD says the story is free.
-    rules_version = hash((rules.free_sections, rules.premium_sections, rules.free_tags, rules.premium_tags))
-    key = (facts.pk, facts.modified_at.isoformat(), teaser_paragraphs,
-           facts.content_version or freshness.version(), rules_version)
-    parts = _parts.get(key)
-    if parts is not None:
-        return parts
-    shared_key = "content:article-parts:v2:" + ":".join(str(k) for k in key)
-    parts = cache.get(shared_key)
-    metrics.cache_lookup("article_parts", parts is not None)
-    if parts is None:
+    place = cache.slot("content", parts_key(facts, teaser_paragraphs), local=True)
+    parts = place.get()
+    if parts is cache.MISS:
         article = article or _load(facts.pk)
         if article is None:
             return None
-        parts = dataclasses.replace(render_parts(article, teaser_paragraphs), version=shared_key)
-        cache.set(shared_key, parts, 24 * 3600)
-    _parts.put(key, parts)
+        parts = dataclasses.replace(render_parts(article, teaser_paragraphs), version=place.name)
+        place.put(parts, ttl=PARTS_TTL)
     return parts
-

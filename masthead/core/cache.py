@@ -224,10 +224,11 @@ class Slot:
     read once: a value built from rows read before a bump is stored under the old token.
     """
 
-    __slots__ = ("name", "local", "shared")
+    __slots__ = ("token", "name", "local", "shared")
 
     def __init__(self, namespace: str, key: str, *, scope: str = "", local: bool = False, shared: bool = True):
-        self.name = f"{namespace}:{version(namespace, scope)}:{scope}:{key}"
+        self.token = version(namespace, scope)
+        self.name = f"{namespace}:{self.token}:{scope}:{key}"
         self.local = local
         # On the embedded default Django's cache is in-process too: a local value is kept
         # in the one in-process tier only.

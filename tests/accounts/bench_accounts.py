@@ -51,11 +51,11 @@ class CountingCache:
 
 
 def per_call(fn, n=2000) -> tuple[float, int, float]:
-    from masthead.accounts import caching
+    from masthead.core import cache as versioned
 
     fn()
     counting = CountingCache(cache)
-    caching.cache = counting
+    versioned.django_cache = counting
     try:
         with CaptureQueriesContext(connection) as q:
             start = time.perf_counter()
@@ -63,7 +63,7 @@ def per_call(fn, n=2000) -> tuple[float, int, float]:
                 fn()
             elapsed = time.perf_counter() - start
     finally:
-        caching.cache = cache
+        versioned.django_cache = cache
     return elapsed / n * 1e6, len(q) // n, counting.reads / n
 
 

@@ -36,12 +36,10 @@ def paywall_text(limit: int) -> str:
 
 
 def set_free_limit(limit: int) -> None:
-    """The publisher's rule, as saved in the admin (the row, then the rules cache dropped)."""
+    """The publisher's rule, as saved in the admin."""
     from masthead.access.models import AccessRules
-    from masthead.access.rules import forget_rules
 
     AccessRules.objects.update_or_create(pk=1, defaults={"free_limit": limit, "registration_wall": 0})
-    forget_rules()
 
 
 def seed_plans() -> None:
@@ -58,12 +56,6 @@ def place_advert() -> bool:
         return False
     for name in ("article-top", "article-bottom", "article-inline", "top", "sidebar"):
         AdSlot.objects.update_or_create(name=name, defaults={"markup": f'<p class="journey-ad">{AD_MARKER}</p>'})
-    try:
-        from masthead.accounts.ads import forget_slots
-    except ImportError:
-        pass
-    else:
-        forget_slots()
     return True
 
 
