@@ -32,3 +32,37 @@ def _fresh_state():
     _forget_in_process_state()
     yield
     _forget_in_process_state()
+
+
+@pytest.fixture
+def another_process(transactional_db, settings):
+    """Run Python code in a fresh process, as another server worker would: the same
+    database (this test's), cache and data dir, but none of this process's memory.
+    Returns what the code printed."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "masthead.settings",
+        "MASTHEAD_TESTING": "1",
+        "MASTHEAD_DATA_DIR": str(settings.DATA_DIR),
+        "MASTHEAD_DATABASE_URL": url,
+        "PYTHONHASHSEED": "12345",  # not this process's string hashes
+    })
+
+    def run(code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code],
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    return run

@@ -24,3 +24,4 @@ class AccountsConfig(AppConfig):
         # An organisation's IP ranges can make an anonymous page ad-free: cached pages are
         # kept per set of benefits an address carries.
         page_cache.vary_pages_by(groups.address_variant)
+        page_cache.pages_depend_on("accounts")  # ad slots are on every page

@@ -17,7 +17,9 @@ A page is keyed by scheme, host and full path (sitemaps and feeds carry absolute
 and by whatever else may vary an anonymous page in this deployment: a higher app
 registers that with ``vary_pages_by()`` from its AppConfig.ready() (accounts: the
 benefits an organisation grants by IP address, such as ad-free reading). When anything
-can vary it, the page is not offered to shared caches (a CDN keys by URL only).
+can vary it, the page is not offered to shared caches (a CDN keys by URL only). A higher
+app whose cached data pages show (accounts: ad slots) names its namespace with
+``pages_depend_on()``, and its bumps retire the pages too.
 """
 
 from __future__ import annotations
@@ -45,12 +47,20 @@ UNTIL_ATTRIBUTE = "masthead_cacheable_until"
 # Functions (request) -> str | None: what varies an anonymous page beyond its URL, or
 # None when nothing of that kind can vary any page in this deployment.
 _variants: list[Callable[[object], str | None]] = []
+# Namespaces besides content whose bump retires every cached page (ad slots render on them).
+_namespaces: list[str] = []
 
 
 def vary_pages_by(variant: Callable[[object], str | None]) -> None:
     """Register what else varies an anonymous page (call from AppConfig.ready())."""
     if variant not in _variants:
         _variants.append(variant)
+
+
+def pages_depend_on(namespace: str) -> None:
+    """Pages show data cached under `namespace` too: its bump retires them (AppConfig.ready())."""
+    if namespace not in _namespaces:
+        _namespaces.append(namespace)
 
 
 def page_variant(request) -> str | None:
@@ -157,8 +167,9 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         now = clock.now()
         variant = page_variant(request)
-        place = cache.slot("content", cache.stable_key("page", request.scheme, host, variant, request.get_full_path()),
-                           local=True)
+        versions = [cache.version(namespace) for namespace in _namespaces]
+        place = cache.slot("content", cache.stable_key("page", versions, request.scheme, host, variant,
+                                                       request.get_full_path()), local=True)
         found = place.get()
         if found is not cache.MISS:
             until, status, headers, body = found

@@ -31,3 +31,21 @@ def test_parts_are_rendered_once_per_version(publication, django_assert_num_quer
     article.save()
     changed = rendering.parts_for(rendering.facts_for_slug(article.slug), 1)
     assert str(changed.teaser_html) == "<p>Changed.</p>"
+
+
+def test_the_shared_parts_key_is_the_same_in_every_process(publication, another_process):
+    from masthead.access.models import AccessRules
+    from tests.content.factories import SectionFactory, TagFactory
+
+    rules = AccessRules.objects.create()
+    rules.free_sections.set([SectionFactory(slug=slug, name=slug) for slug in ("opinion", "sport", "world", "city")])
+    rules.premium_tags.set([TagFactory(slug=slug, name=slug) for slug in ("markets", "budget", "tax")])
+    article = ArticleFactory()
+
+    here = rendering.parts_for(rendering.facts_for_slug(article.slug), 1).version
+    there = another_process(
+        "from masthead.content import rendering\n"
+        f"print(rendering.parts_for(rendering.facts_for_slug({article.slug!r}), 1).version)"
+    )
+
+    assert there == here

@@ -194,7 +194,7 @@ def is_kept(full_path: str, *, scheme: str = "http", host: str = "testserver", v
     """Whether the page cache holds the anonymous page for this address."""
     from masthead.core import cache
 
-    key = cache.stable_key("page", scheme, host, variant, full_path)
+    key = cache.stable_key("page", [cache.version("accounts")], scheme, host, variant, full_path)
     return cache.slot("content", key, local=True).get() is not cache.MISS
 
 
