@@ -64,3 +64,61 @@ def wrk(url: str, *, duration_s: float, connections: int = 32, threads: int = 2,
     argv.append(url)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=duration_s + 60, check=True)
     return parse_wrk(done.stdout, duration_s)
+
+
+@dataclasses.dataclass(frozen=True)
+class PairedResult:
+    """Latency differences of two requests sent back to back, many times (second minus first)."""
+
+    pairs: int
+    p50_ms: float
+    p99_ms: float
+    second_per_s: float  # the second request's rate, from its mean latency
+    errors: int
+
+
+def _percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(share * len(sorted_values)))]
+
+
+def paired(url: str, first: tuple[str, str | None], second: tuple[str, str | None], *,
+           duration_s: float) -> PairedResult:
+    """Alternate two requests (path, Cookie header) on one keep-alive connection.
+
+    Each pair is measured under the same conditions (the same moment, the same load on
+    the machine), so the difference of each pair is what the second request adds; its
+    percentiles are the cost's percentiles. A difference of two runs' percentiles is not:
+    it can even come out negative.
+    """
+    import http.client
+    import time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+
+    def timed(path: str, cookie: str | None) -> tuple[float, bool]:
+        headers = {"User-Agent": "masthead-bench", "Accept": "text/html"}
+        if cookie:
+            headers["Cookie"] = cookie
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return (time.perf_counter() - started) * 1000.0, 200 <= response.status < 400
+
+    differences, seconds, errors = [], [], 0
+    end = time.monotonic() + duration_s
+    try:
+        while time.monotonic() < end:
+            a, ok_a = timed(*first)
+            b, ok_b = timed(*second)
+            errors += (not ok_a) + (not ok_b)
+            differences.append(b - a)
+            seconds.append(b)
+    finally:
+        connection.close()
+    differences.sort()
+    mean = sum(seconds) / len(seconds)
+    return PairedResult(pairs=len(differences), p50_ms=_percentile(differences, 0.5),
+                        p99_ms=_percentile(differences, 0.99), second_per_s=1000.0 / mean, errors=errors)

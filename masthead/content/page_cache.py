@@ -161,16 +161,16 @@ class AnonymousPageCacheMiddleware:
         # The host is checked before anything is served (a DisallowedHost is a 400), and
         # names the page: sitemaps and feeds carry absolute URLs.
         host = request.get_host()
-        # Only views marked cacheable are looked up: an article page (never kept here)
-        # must not pay a cache miss on every request.
-        if not _marked(request):
-            return self.get_response(request)
         now = clock.now()
         variant = page_variant(request)
         versions = [cache.version(namespace) for namespace in _namespaces]
         place = cache.slot("content", cache.stable_key("page", versions, request.scheme, host, variant,
                                                        request.get_full_path()), local=True)
-        found = place.get()
+        found = place.peek()
+        # Only views marked cacheable are looked up in the shared cache: an article page
+        # (never kept here) must not pay a shared cache miss on every request.
+        if found is cache.MISS and cache.is_shared() and _marked(request):
+            found = place.get()
         if found is not cache.MISS:
             until, status, headers, body = found
             response = HttpResponse(body, status=status)

@@ -26,3 +26,9 @@ class CoreConfig(AppConfig):
             from masthead.core.logs import start_error_reporting
 
             start_error_reporting(settings.MASTHEAD_SENTRY_DSN, settings.MASTHEAD_SENTRY_ENVIRONMENT)
+
+        from django.core.signals import setting_changed
+
+        from masthead.core import cache
+
+        setting_changed.connect(cache.settings_changed, dispatch_uid="masthead.core.cache.settings_changed")

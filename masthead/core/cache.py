@@ -95,10 +95,21 @@ _tokens: dict[tuple[str, str], tuple[str, float]] = {}
 _files: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
+_shared: list[bool] = []  # is_shared()'s answer, computed once (reset() and a CACHES change forget it)
+
+
 def is_shared() -> bool:
     """True when Django's cache is one store for every process (Redis, memcached)."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    return not backend.endswith(("LocMemCache", "DummyCache"))
+    if not _shared:
+        backend = settings.CACHES["default"]["BACKEND"]
+        _shared.append(not backend.endswith(("LocMemCache", "DummyCache")))
+    return _shared[0]
+
+
+def settings_changed(setting: str = "", **kwargs) -> None:
+    """Connected to Django's setting_changed (CoreConfig.ready()): CACHES decides where tokens live."""
+    if setting == "CACHES":
+        _shared.clear()
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -234,6 +245,13 @@ class Slot:
         # in the one in-process tier only.
         self.shared = shared and (is_shared() or not local)
 
+    def peek(self):
+        """The value kept in this process, or MISS (no shared cache read)."""
+        entry = _local.get(self.name) if self.local else None
+        if entry is not None and entry[0] > clock.now().timestamp():
+            return entry[1]
+        return MISS
+
     def get(self):
         """The value kept, or MISS."""
         entry = _local.get(self.name) if self.local else None
@@ -289,3 +307,4 @@ def reset() -> None:
     _local.clear()
     _tokens.clear()
     _files.clear()
+    _shared.clear()
