@@ -283,8 +283,8 @@ def parts_key(facts: ArticleFacts, teaser_paragraphs: int) -> str:
     """What names one rendering, the same in every process: the article version, the
     teaser length and the rules version (the rules' lists decide whether the JSON-LD
     says the story is free). The content version is the namespace's."""
-    return cache.stable_key("parts", RENDERING, facts.pk, facts.modified_at.isoformat(), teaser_paragraphs,
-                            cache.version("rules"))
+    return (f"parts:{RENDERING}:{facts.pk}:{facts.modified_at.isoformat()}:{teaser_paragraphs}:"
+            f"{cache.version('rules')}")
 
 
 def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> ArticleParts | None:

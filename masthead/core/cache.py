@@ -95,7 +95,10 @@ _tokens: dict[tuple[str, str], tuple[str, float]] = {}
 _files: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
-_shared: list[bool] = []  # is_shared()'s answer, computed once (reset() and a CACHES change forget it)
+# Settings read on every lookup, kept here (LazySettings costs a Python call per read);
+# reset() and Django's setting_changed forget them.
+_shared: list[bool] = []  # is_shared()
+_seconds_memo: list[float] = []  # MASTHEAD_TOKEN_SECONDS
 
 
 def is_shared() -> bool:
@@ -110,12 +113,18 @@ def settings_changed(setting: str = "", **kwargs) -> None:
     """Connected to Django's setting_changed (CoreConfig.ready()): CACHES decides where tokens live."""
     if setting == "CACHES":
         _shared.clear()
+    elif setting == "MASTHEAD_TOKEN_SECONDS":
+        _seconds_memo.clear()
 
 
 # --- keys ----------------------------------------------------------------------------------
 
 def stable_key(*parts) -> str:
     """A key from parts, the same in every process: sets are sorted, None is empty."""
+    try:
+        return ":".join(parts)  # all strings: the common case
+    except TypeError:
+        pass
     out = []
     for part in parts:
         if isinstance(part, (set, frozenset)):
@@ -186,7 +195,9 @@ def version(namespace: str, scope: str = "") -> str:
 
     Read again from the shared store at most every MASTHEAD_TOKEN_SECONDS.
     """
-    seconds = settings.MASTHEAD_TOKEN_SECONDS
+    if not _seconds_memo:
+        _seconds_memo.append(float(settings.MASTHEAD_TOKEN_SECONDS))
+    seconds = _seconds_memo[0]
     known = _tokens.get((namespace, scope))
     now = time.monotonic()
     if known is not None and now - known[1] < seconds:
@@ -308,3 +319,4 @@ def reset() -> None:
     _tokens.clear()
     _files.clear()
     _shared.clear()
+    _seconds_memo.clear()
