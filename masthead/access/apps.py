@@ -27,6 +27,10 @@ class AccessConfig(AppConfig):
         for field in ("free_sections", "premium_sections", "free_tags", "premium_tags"):
             m2m_changed.connect(rules_changed, sender=getattr(AccessRules, field).through,
                                 dispatch_uid=f"masthead.access.rules_{field}")
+        # A kept free article page is free by these rules.
+        from masthead.content import page_cache
+
+        page_cache.pages_depend_on("rules")
 
         # The funnel buffer lives in each server process: write what is left when it exits.
         # (Not under tests: their database is gone by the time the process exits.)

@@ -127,13 +127,14 @@ def article(request, year, month, day, slug):
     else:
         response = _page(request, parts, decision, rules, reader)
     readers.set_cookie(response, reader)
-    public = (decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
-              and page_cache.shared_caches_may_keep(request))
-    if public:
+    same_for_everyone = decision.reason is Reason.FREE and not reader.is_authenticated and not reader.new_cookie
+    if same_for_everyone and page_cache.shared_caches_may_keep(request):
         patch_cache_control(response, public=True, max_age=60)
         patch_vary_headers(response, ["Cookie"])
     else:
         _private(response)
+    if same_for_everyone:
+        page_cache.keep_for_anonymous_readers(request, response)
     return response
 
 
@@ -161,8 +162,9 @@ def _shareable(request, reader) -> bool:
 
 
 def _shared_page(request, parts, decision, rules, reader):
-    key = cache.stable_key("shell", parts.version, decision.granted, decision.reason.value, decision.metered,
-                           decision.benefits, reader.is_authenticated, request.get_full_path())
+    benefits = ",".join(sorted(benefit.value for benefit in decision.benefits))
+    key = (f"shell:{parts.version}:{decision.granted:d}{decision.metered:d}{reader.is_authenticated:d}:"
+           f"{decision.reason.value}:{benefits}:{request.get_full_path()}")
     notice = meter_notice(decision, rules)
 
     def build():

@@ -8,7 +8,10 @@ falls due (see freshness). A reader with a session cookie, or a pending message,
 gets a fresh rendering: their page may show their account or drop the ads.
 
 - ``anonymous_page_cache`` marks a view whose anonymous pages may be kept, and gives its
-  responses their Cache-Control; it keeps nothing itself.
+  responses their Cache-Control; it keeps nothing itself. A view whose page is the same
+  for every anonymous reader only sometimes (the article page, for a free story) calls
+  ``keep_for_anonymous_readers()`` on that response instead; such pages are kept in each
+  process only, so the other pages at those paths cost no shared cache lookup.
 - ``AnonymousPageCacheMiddleware`` (listed right after WhiteNoise) checks the Host header
   first, then answers a request for a marked view from the cache before sessions, CSRF,
   authentication and messages run; on a miss it keeps the finished response.
@@ -41,8 +44,10 @@ CACHEABLE_PARAMS = {"page"}
 MAX_PATH = 190  # keeps cache keys short
 PUBLIC_MAX_AGE = 60
 MARK = "masthead_anonymous_page"  # set on a view whose anonymous pages may be kept
-# Set on a response the view found cacheable: when the rendering stops being valid.
+# Set on a response the view found cacheable: when the rendering stops being valid, and
+# whether it is a listing (Cache-Control recomputed when served) kept in the shared cache too.
 UNTIL_ATTRIBUTE = "masthead_cacheable_until"
+LISTING_ATTRIBUTE = "masthead_cacheable_listing"
 
 # Functions (request) -> str | None: what varies an anonymous page beyond its URL, or
 # None when nothing of that kind can vary any page in this deployment.
@@ -126,19 +131,38 @@ def anonymous_page_cache(view):
         if not is_anonymous_request(request):
             return _personal(view(request, *args, **kwargs))
         response = view(request, *args, **kwargs)
-        if not _cacheable_request(request):
-            return response
         if hasattr(response, "render") and callable(response.render):
             response.render()
-        if response.status_code != 200 or response.streaming or response.cookies:
+        until = _mark_kept(request, response, listing=True)
+        if until is None:
             return response
-        now = clock.now()
-        until = freshness.valid_until(now)
-        setattr(response, UNTIL_ATTRIBUTE, until)
-        return _public(response, until, now, shareable=shared_caches_may_keep(request))
+        return _public(response, until, clock.now(), shareable=shared_caches_may_keep(request))
 
     setattr(wrapper, MARK, True)
     return wrapper
+
+
+def _mark_kept(request, response, *, listing: bool) -> dt.datetime | None:
+    if not _cacheable_request(request) or response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    until = freshness.valid_until(clock.now())
+    setattr(response, UNTIL_ATTRIBUTE, until)
+    setattr(response, LISTING_ATTRIBUTE, listing)
+    return until
+
+
+def keep_for_anonymous_readers(request, response) -> None:
+    """Let the middleware keep this finished page (with its headers as they are) for every
+    anonymous reader of the same address, in this process: for a page that is the same for
+    all of them, such as a free article. Not a listing: the shared cache is not asked for
+    such paths, so other pages there cost no shared lookup."""
+    _mark_kept(request, response, listing=False)
+
+
+def page_key(request, host: str, variant: str | None) -> str:
+    """The key of the anonymous page for this request (under the content version)."""
+    versions = ",".join([cache.version(namespace) for namespace in _namespaces])
+    return f"page:{versions}:{request.scheme}:{host}:{'' if variant is None else variant}:{request.get_full_path()}"
 
 
 def _marked(request) -> bool:
@@ -163,25 +187,27 @@ class AnonymousPageCacheMiddleware:
         host = request.get_host()
         now = clock.now()
         variant = page_variant(request)
-        versions = [cache.version(namespace) for namespace in _namespaces]
-        place = cache.slot("content", cache.stable_key("page", versions, request.scheme, host, variant,
-                                                       request.get_full_path()), local=True)
+        place = cache.slot("content", page_key(request, host, variant), local=True)
         found = place.peek()
         # Only views marked cacheable are looked up in the shared cache: an article page
         # (never kept here) must not pay a shared cache miss on every request.
         if found is cache.MISS and cache.is_shared() and _marked(request):
             found = place.get()
         if found is not cache.MISS:
-            until, status, headers, body = found
+            until, status, headers, body, listing = found
             response = HttpResponse(body, status=status)
             for name, value in headers:
                 response.headers[name] = value
+            if not listing:
+                return response
             # Cache-Control is recomputed: s-maxage counts down to the next scheduled story.
             del response.headers["Cache-Control"]
             return _public(response, until, now, shareable=variant is None)
         response = self.get_response(request)
         until = getattr(response, UNTIL_ATTRIBUTE, None)
         if until is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            listing = getattr(response, LISTING_ATTRIBUTE, True)
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
-            place.put((until, response.status_code, headers, response.content), ttl=until - now)
+            place.put((until, response.status_code, headers, response.content, listing), ttl=until - now,
+                      shared=listing)
         return response

@@ -259,7 +259,7 @@ class Slot:
     def peek(self):
         """The value kept in this process, or MISS (no shared cache read)."""
         entry = _local.get(self.name) if self.local else None
-        if entry is not None and entry[0] > clock.now().timestamp():
+        if entry is not None and entry[0] > clock.timestamp():
             return entry[1]
         return MISS
 
@@ -270,19 +270,20 @@ class Slot:
             entry = django_cache.get(self.name)
             if entry is not None and self.local:
                 _local.put(self.name, entry)
-        if entry is not None and entry[0] > clock.now().timestamp():
+        if entry is not None and entry[0] > clock.timestamp():
             return entry[1]
         return MISS
 
-    def put(self, value, *, ttl: Ttl) -> None:
-        """Keep `value` for `ttl` (seconds, a timedelta, or a function of the value)."""
+    def put(self, value, *, ttl: Ttl, shared: bool = True) -> None:
+        """Keep `value` for `ttl` (seconds, a timedelta, or a function of the value);
+        with ``shared=False``, in this process only (a local slot)."""
         seconds = _seconds(ttl, value)
         if seconds <= 0:
             return
-        entry = (clock.now().timestamp() + seconds, value)
+        entry = (clock.timestamp() + seconds, value)
         if self.local:
             _local.put(self.name, entry)
-        if self.shared:
+        if self.shared and (shared or not self.local):
             django_cache.set(self.name, entry, timeout=max(1, int(seconds) + 1))
 
 

@@ -190,11 +190,14 @@ def test_with_a_per_process_cache_the_version_is_a_file_every_worker_reads(setti
     assert len(token) == 32
 
 
-def is_kept(full_path: str, *, scheme: str = "http", host: str = "testserver", variant=None) -> bool:
+def is_kept(full_path: str) -> bool:
     """Whether the page cache holds the anonymous page for this address."""
+    from django.test import RequestFactory
+
+    from masthead.content import page_cache
     from masthead.core import cache
 
-    key = cache.stable_key("page", [cache.version("accounts")], scheme, host, variant, full_path)
+    key = page_cache.page_key(RequestFactory().get(full_path), "testserver", None)
     return cache.slot("content", key, local=True).get() is not cache.MISS
 
 
