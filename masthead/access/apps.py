@@ -27,6 +27,13 @@ class AccessConfig(AppConfig):
         for field in ("free_sections", "premium_sections", "free_tags", "premium_tags"):
             m2m_changed.connect(rules_changed, sender=getattr(AccessRules, field).through,
                                 dispatch_uid=f"masthead.access.rules_{field}")
+
+        # The defaults come from MASTHEAD_* settings, which tests change.
+        from django.core.signals import setting_changed
+
+        from masthead.access.rules import defaults_changed
+
+        setting_changed.connect(defaults_changed, dispatch_uid="masthead.access.rules_defaults")
         # A kept free article page is free by these rules.
         from masthead.content import page_cache
 

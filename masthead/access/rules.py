@@ -70,3 +70,9 @@ def _load() -> Rules:
 def rules_changed(sender=None, **kwargs) -> None:
     """The rules row or one of its lists changed (connected in AccessConfig.ready())."""
     cache.bump(NAMESPACE)
+
+
+def defaults_changed(setting: str = "", **kwargs) -> None:
+    """A MASTHEAD_* default changed (Django's setting_changed, under tests)."""
+    if setting.startswith("MASTHEAD_"):
+        cache.bump(NAMESPACE)

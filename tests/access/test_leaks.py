@@ -200,11 +200,8 @@ def _reader(persona: str, section) -> Client:
 @pytest.mark.parametrize("persona", ["anonymous", "registered", "lapsed"])
 @pytest.mark.parametrize("case", list(ODD_BODIES))
 def test_a_body_that_splits_badly_leaks_on_no_channel(publication, settings, case, persona):
-    from masthead.access.rules import forget_rules
-
     body, paragraphs, raw, visible = ODD_BODIES[case]
     settings.MASTHEAD_TEASER_PARAGRAPHS = paragraphs
-    forget_rules()
     section = SectionFactory(name="Canary Desk", slug="canary-desk")
     tag = TagFactory(name="Canaries", slug="canaries")
     author = AuthorFactory(name="Cora Canary", slug="cora-canary")
