@@ -174,7 +174,7 @@ def _marked(request) -> bool:
 
 
 class AnonymousPageCacheMiddleware:
-    """Answer anonymous requests for cached listing pages before the rest of the stack."""
+    """Answer anonymous requests for kept pages before the rest of the stack."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -189,8 +189,8 @@ class AnonymousPageCacheMiddleware:
         variant = page_variant(request)
         place = cache.slot("content", page_key(request, host, variant), local=True)
         found = place.peek()
-        # Only views marked cacheable are looked up in the shared cache: an article page
-        # (never kept here) must not pay a shared cache miss on every request.
+        # Only listings are looked up in the shared cache: an article page (kept in-process
+        # when free, never when metered) must not pay a shared cache miss on every read.
         if found is cache.MISS and cache.is_shared() and _marked(request):
             found = place.get()
         if found is not cache.MISS:
