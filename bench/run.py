@@ -160,10 +160,12 @@ def measure_store(label: str, *, postgres: bool, workdir: Path, port: int, args,
             facts.setdefault("results", {})[kind] = (result, rss.peak)
             rows.append(Row(setup=label, measure=f"{title} ({checks[kind]})"))
         # The access decision and meter through the page: the same server, one connection,
-        # a metered (already counted) read right after a free one, pair after pair.
+        # a metered (already counted) read right after a free one, pair after pair. The free
+        # read carries a query string so the page cache does not answer it: both go through
+        # the whole stack and the same view, and differ by the decision and the meter.
         metered_cookie = prepared["cookies"]["metered"]
-        single = load.paired(base, (prepared["free_url"], None), (prepared["metered_url"], metered_cookie),
-                             duration_s=args.single * 2)
+        single = load.paired(base, (prepared["free_url"] + "?from=bench", None),
+                             (prepared["metered_url"], metered_cookie), duration_s=args.single * 2)
         facts["single"] = single
         facts["peak_rss"] = max(peak for _, peak in facts["results"].values())
     return rows, facts
