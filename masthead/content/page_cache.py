@@ -37,7 +37,7 @@ from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from masthead.content import freshness
-from masthead.core import cache, clock
+from masthead.core import cache, clock, metrics
 
 MESSAGES_COOKIE = "messages"
 CACHEABLE_PARAMS = {"page"}
@@ -194,6 +194,7 @@ class AnonymousPageCacheMiddleware:
         if found is cache.MISS and cache.is_shared() and _marked(request):
             found = place.get()
         if found is not cache.MISS:
+            metrics.cache_lookup("page", True)
             until, status, headers, body, listing = found
             response = HttpResponse(body, status=status)
             for name, value in headers:
@@ -206,6 +207,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         until = getattr(response, UNTIL_ATTRIBUTE, None)
         if until is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            metrics.cache_lookup("page", False)  # a miss of a page that could be kept
             listing = getattr(response, LISTING_ATTRIBUTE, True)
             headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
             place.put((until, response.status_code, headers, response.content, listing), ttl=until - now,

@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from masthead.access.decision import Access, ItemFacts
 from masthead.content.teaser import split_teaser
-from masthead.core import cache
+from masthead.core import cache, metrics
 from masthead.core.templatetags.masthead_time import machine_time
 
 PAYWALLED_CLASS = "paywalled-content"
@@ -291,6 +291,7 @@ def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> A
     """The rendered parts of this article version (in-process, shared cache, then the DB)."""
     place = cache.slot("content", parts_key(facts, teaser_paragraphs), local=True)
     parts = place.get()
+    metrics.cache_lookup("article_parts", parts is not cache.MISS)
     if parts is cache.MISS:
         article = article or _load(facts.pk)
         if article is None:
