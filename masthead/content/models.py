@@ -303,7 +303,6 @@ class LegalPage(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
-        _content_changed()
 
     def get_absolute_url(self) -> str:
         return reverse(f"content:{self.kind}")

@@ -90,6 +90,8 @@ def is_anonymous_request(request) -> bool:
 def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        # Uploads are files with their own caching headers, never pages.
+        and not request.path_info.startswith(settings.MEDIA_URL)
         and is_anonymous_request(request)
         # Only the page number varies a listing; any other query string (tracking tags,
         # junk) is rendered from the cached data but not kept, so nobody can fill the
