@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "masthead.core.context_processors.publication",
+                "masthead.content.context_processors.publication",
                 "masthead.access.context_processors.reader",
                 "masthead.core.context_processors.now",
             ],
@@ -123,7 +123,7 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_PREFIX", "masthead"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "masthead.accounts.sessions.cached_db"  # kept in-process per reader version
 else:
     CACHES = {
         "default": {
@@ -132,7 +132,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "masthead.accounts.sessions.db"  # kept in-process per reader version
 
 # --- Background work ----------------------------------------------------------------
 # Huey: SQLite storage in the data dir by default, Redis when configured. Periodic
@@ -168,9 +168,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Django's and allauth's backends, with the signed-in user's row kept per reader
+# (masthead.accounts.backends): a subscriber's read costs no query but the session.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "masthead.accounts.backends.CachedModelBackend",
+    "masthead.accounts.backends.CachedAllauthBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

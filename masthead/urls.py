@@ -4,15 +4,29 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from masthead.access import article_page
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
+from masthead.content import urls as content_urls
 from masthead.content import views as content_views
 from masthead.core import media
+
+# The article's address is content's (content:article, reversed by Article); the page is
+# access's, which owns every read. The article page is the busiest URL, so it is tried first.
+content_patterns = [
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        article_page.article,
+        name="article",
+    ),
+    *content_urls.urlpatterns,
+    path("preview/<int:pk>/", article_page.preview, name="preview"),
+]
 
 # The reader site first: the article and listing pages are the hot path, and no other
 # app's URL overlaps with them.
 urlpatterns = [
-    path("", include("masthead.content.urls")),
+    path("", include((content_patterns, content_urls.app_name))),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace

@@ -7,6 +7,11 @@ class AccessConfig(AppConfig):
     verbose_name = "Paywall and meter"
 
     def ready(self):
+        # Listings show the Premium badge by the access rules (content cannot import access).
+        from masthead.access.read import register_listing_rule
+
+        register_listing_rule()
+
         # user_logged_in fires for every login path (password, code, allauth, admin), so
         # the anonymous meter merges into the account whichever way the reader logs in.
         from django.contrib.auth.signals import user_logged_in

@@ -17,7 +17,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from masthead.access.entitlements import Benefit
+from masthead.access.benefits import Benefit
 
 
 class Reason(str, enum.Enum):
@@ -38,6 +38,12 @@ class Reason(str, enum.Enum):
     def label(self) -> str:
         return _LABELS[self]
 
+
+# The benefit whose absence a refusal stands for (the paywall offers plans carrying it).
+NEEDS = {
+    Reason.PREMIUM: Benefit.PREMIUM,
+    Reason.ARCHIVE: Benefit.ARCHIVE,
+}
 
 _LABELS = {
     Reason.FREE: "free item",
@@ -135,6 +141,17 @@ class Decision:
     used: int | None = None     # meter counts, when the meter was asked
     remaining: int | None = None
     benefits: frozenset[Benefit] = field(default=frozenset())
+
+    @property
+    def needs(self) -> Benefit | None:
+        """The benefit that would open a refused item (None when a subscription is not the
+        only way in, e.g. the free-article limit)."""
+        return None if self.granted else NEEDS.get(self.reason)
+
+    @property
+    def last_free(self) -> bool:
+        """This read used the reader's last free article of the period."""
+        return self.reason is Reason.METERED and self.remaining == 0
 
     @property
     def metered(self) -> bool:

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from masthead.access import crawlers
 from masthead.access.decision import ReaderFacts, Rules
+from masthead.access.entitlements import request_user
+from masthead.access.network import client_ip
 
 COOKIE_SALT = "masthead.access.meter"
 COOKIE_MAX_AGE = 400 * 24 * 3600
@@ -101,31 +103,6 @@ def address_block(ip: str | None) -> str | None:
     return str(address)
 
 
-def client_ip(request) -> str | None:
-    """The client's address as the accounts app sees it (REMOTE_ADDR, or X-Forwarded-For
-    behind a configured number of trusted proxies), so the decision, group access and
-    the ads agree on who is asking."""
-    cached = getattr(request, "_masthead_client_ip", False)
-    if cached is not False:
-        return cached
-    try:
-        from masthead.accounts.network import client_ip as accounts_client_ip
-
-        ip = accounts_client_ip(request)
-    except ImportError:
-        ip = request.META.get("REMOTE_ADDR")
-    request._masthead_client_ip = ip
-    return ip
-
-
-def request_user(request):
-    """The logged-in user, or AnonymousUser without touching the session when the
-    request carries no session cookie."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return AnonymousUser()
-    return getattr(request, "user", None) or AnonymousUser()
-
-
 def for_request(request, rules: Rules, *, now=None) -> Reader:
     """Build the reader for a request (cached on the request)."""
     cached = getattr(request, "_masthead_reader", None)
@@ -181,6 +158,25 @@ def issue_cookie(reader: Reader, rules: Rules, *, now) -> str:
     """A new meter id for a reader without one. Returns the signed cookie value to set."""
     reader.new_cookie = cookie_value(secrets.token_urlsafe(12))
     return reader.new_cookie
+
+
+def cookie_check_url(request) -> str:
+    """Where a client without the meter cookie is sent once: the same page with the marker."""
+    query = request.GET.copy()
+    query[COOKIE_CHECK_PARAM] = "1"
+    return f"{request.path}?{query.urlencode()}"
+
+
+def back_from_cookie_check(request, reader: Reader) -> bool:
+    """The client came back from the cookie check carrying the cookie."""
+    return bool(reader.meter_key) and COOKIE_CHECK_PARAM in request.GET
+
+
+def without_check_marker(request) -> str:
+    """The page's address without the cookie-check marker."""
+    query = request.GET.copy()
+    query.pop(COOKIE_CHECK_PARAM, None)
+    return request.path + (f"?{query.urlencode()}" if query else "")
 
 
 def set_cookie(response, reader: Reader) -> None:

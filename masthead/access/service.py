@@ -11,15 +11,27 @@ import datetime as dt
 from masthead.access import decision as pure
 from masthead.access import funnel
 from masthead.access.decision import Access, Decision, ItemFacts, Reason
-from masthead.access.entitlements import Benefit, for_reader
+from masthead.access.benefits import Benefit
+from masthead.access.entitlements import for_reader
 from masthead.access.meter.base import get_store
 from masthead.access.periods import period_end, period_key
 from masthead.access.rules import current_rules
+from masthead.content.publication import current_publication
+from masthead.content.rendering import ArticleFacts
 from masthead.core import clock, metrics
 
 
 def item_facts(article) -> ItemFacts:
-    """ItemFacts from an Article (with its section and tags loaded)."""
+    """ItemFacts from an Article (its section and tags loaded) or content's ArticleFacts."""
+    if isinstance(article, ArticleFacts):
+        return ItemFacts(
+            article_id=article.pk,
+            access=Access(article.access),
+            section_slug=article.section_slug,
+            section_is_premium=article.section_is_premium,
+            tag_slugs=article.tag_slugs,
+            published_at=article.published_at,
+        )
     return ItemFacts(
         article_id=article.pk,
         access=Access(article.access),
@@ -33,8 +45,6 @@ def item_facts(article) -> ItemFacts:
 def _zone():
     """The publication's time zone, which names the meter's months (kept in-process under
     the content version by current_publication)."""
-    from masthead.content.publication import current_publication
-
     return current_publication().zone
 
 

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.urls import path, reverse
 
+from masthead.access.forms import BenefitsField
 from masthead.accounts import ads, devices, groups, partner
 from masthead.accounts.models import (
-    BENEFIT_CHOICES,
     AdSlot,
     ComplimentaryGrant,
     Device,
@@ -18,17 +18,6 @@ from masthead.accounts.models import (
     OrganisationMember,
     PartnerCode,
 )
-
-
-class BenefitsField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("choices", BENEFIT_CHOICES)
-        kwargs.setdefault("required", False)
-        for key in ("encoder", "decoder", "max_length"):
-            kwargs.pop(key, None)
-        super().__init__(**kwargs)
 
 
 class GrantForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from masthead.accounts.models import AppToken, Device
+from masthead.core import cache as kept
 from masthead.core import clock
 
 _BROWSERS = [
@@ -106,7 +107,7 @@ def record_login(request, user, *, kind: str = Device.Kind.WEB) -> list[SignedOu
         request.session.save()
     now = clock.now()
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    from masthead.accounts.network import client_ip
+    from masthead.access.network import client_ip
 
     with transaction.atomic():
         Device.objects.update_or_create(
@@ -186,10 +187,18 @@ def _seen_key(session_key: str) -> str:
 def touch(session_key: str) -> bool:
     """Update last seen, at most once per MASTHEAD_DEVICE_SEEN_INTERVAL per session.
 
-    One cache round trip on most requests; a database write only when the interval
-    has passed (cache.add succeeds only for the first request after it expires).
+    Nothing on most requests (this process remembers the touch for the interval), one
+    shared-cache round trip once per interval per process, and a database write only
+    when the interval has passed (cache.add succeeds only for the first request after it
+    expires).
     """
     interval = int(settings.MASTHEAD_DEVICE_SEEN_INTERVAL)
+    # This process touched (or saw touched) the device within the interval: no round trip
+    # to the shared cache either (a subscriber's read makes none).
+    seen_here = kept.slot("devices-seen", session_key, local=True, shared=False)
+    if seen_here.get() is not kept.MISS:
+        return False
+    seen_here.put(True, ttl=interval)
     if not cache.add(_seen_key(session_key), 1, interval):
         return False
     Device.objects.filter(session_key=session_key).update(last_seen=clock.now())

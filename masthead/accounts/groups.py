@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from masthead.access.entitlements import Benefit
+from masthead.access.benefits import Benefit
+from masthead.access.network import client_ip
 from masthead.accounts.ads import NAMESPACE, TTL
-from masthead.accounts.network import client_ip
 from masthead.core import cache, clock
 from masthead.core.dates import long_date
 from masthead.content.publication import current_publication
@@ -91,25 +91,31 @@ def _load_directory() -> Directory:
     )
 
 
-def benefits_by_ip(ip: str | None, *, now: dt.datetime) -> set[Benefit]:
-    """Benefits of every open organisation whose ranges hold the address (no query)."""
+def groups_by_ip(ip: str | None, *, now: dt.datetime) -> list[Group]:
+    """Every open organisation whose ranges hold the address (no query)."""
     found = directory()
     if not ip or not found.has_networks:
-        return set()
+        return []
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
-        return set()
+        return []
     bits = address.max_prefixlen
     value = int(address)
-    benefits: set[Benefit] = set()
+    matched: list[Group] = []
     for (version, prefixlen), table in found.by_prefix.items():
         if version != address.version:
             continue
         shift = bits - prefixlen
-        for group in table.get((value >> shift) << shift, ()):
-            if group.is_open(now):
-                benefits |= group.benefits
+        matched += [group for group in table.get((value >> shift) << shift, ()) if group.is_open(now)]
+    return matched
+
+
+def benefits_by_ip(ip: str | None, *, now: dt.datetime) -> set[Benefit]:
+    """Benefits of every open organisation whose ranges hold the address (no query)."""
+    benefits: set[Benefit] = set()
+    for group in groups_by_ip(ip, now=now):
+        benefits |= group.benefits
     return benefits
 
 
@@ -121,20 +127,28 @@ def address_variant(request) -> str | None:
     return cache.stable_key(frozenset(b.value for b in benefits_by_ip(client_ip(request), now=clock.now())))
 
 
-def benefits_by_domain(user, *, now: dt.datetime) -> set[Benefit]:
-    """Benefits from organisations at the user's verified e-mail domains, taking a seat if free."""
+def groups_by_domain(user, *, now: dt.datetime) -> list[Group]:
+    """Open organisations at the user's verified e-mail domains where they hold (or now take) a seat."""
     found = directory()
     if not found.has_domains:
-        return set()
+        return []
     from allauth.account.models import EmailAddress
 
     emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    benefits: set[Benefit] = set()
+    matched: list[Group] = []
     for email in emails:
         domain = email.rpartition("@")[2].lower()
         for group in found.by_domain.get(domain, ()):
             if group.is_open(now) and take_seat(group, user, email, now=now):
-                benefits |= group.benefits
+                matched.append(group)
+    return matched
+
+
+def benefits_by_domain(user, *, now: dt.datetime) -> set[Benefit]:
+    """Benefits from organisations at the user's verified e-mail domains, taking a seat if free."""
+    benefits: set[Benefit] = set()
+    for group in groups_by_domain(user, now=now):
+        benefits |= group.benefits
     return benefits
 
 

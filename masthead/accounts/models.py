@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from masthead.access.entitlements import Benefit
+from masthead.access import benefits as registry
+from masthead.access.benefits import Benefit
 
-BENEFIT_CHOICES = [(b.value, b.value.replace("_", "-").capitalize()) for b in Benefit]
 
 
 class Device(models.Model):
@@ -91,8 +91,8 @@ class ComplimentaryGrant(models.Model):
 
     def benefit_set(self) -> set[Benefit]:
         if self.all_benefits:
-            return set(Benefit)
-        return {Benefit(value) for value in self.benefits if value in Benefit._value2member_map_}
+            return set(registry.ALL)
+        return set(registry.from_codes(self.benefits))
 
 
 def _lines(text: str) -> list[str]:
@@ -147,8 +147,8 @@ class Organisation(models.Model):
 
     def benefit_set(self) -> set[Benefit]:
         if self.all_benefits:
-            return set(Benefit)
-        return {Benefit(value) for value in self.benefits if value in Benefit._value2member_map_}
+            return set(registry.ALL)
+        return set(registry.from_codes(self.benefits))
 
 
 class OrganisationMember(models.Model):
@@ -201,6 +201,7 @@ class AdSlot(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Cleaned on save (and again when loaded to render): markup is staff-typed HTML.
         from masthead.accounts import ads
 
         self.markup = ads.clean_markup(self.markup)

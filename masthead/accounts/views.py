@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from masthead.access.entitlements import Benefit
+from masthead.access import benefits as registry
+from masthead.access.benefits import Benefit
+from masthead.access.entitlements import for_request, holdings
+from masthead.access.network import client_ip
 from masthead.accounts import data_rights, devices, partner
-from masthead.accounts.benefits import request_benefits
 from masthead.accounts.models import Device
 from masthead.core import clock, throttle
 
@@ -23,7 +25,7 @@ from masthead.core import clock, throttle
 @login_required
 def home(request):
     """Account home: e-mail, subscription link, benefits, devices, partner code, data."""
-    benefits = request_benefits(request)
+    benefits = for_request(request)
     current_key = request.session.session_key
     listed = devices.live_devices(request.user)
     return render(
@@ -33,7 +35,8 @@ def home(request):
             "devices": listed,
             "current_key": current_key,
             "others": [d for d in listed if d.session_key != current_key],
-            "benefits": sorted(b.value for b in benefits),
+            "benefits": registry.in_order(benefits),
+            "holdings": holdings(request.user, ip=client_ip(request)),
             "has_ad_free": Benefit.AD_FREE in benefits,
             "partner_entitled": Benefit.PARTNER in benefits,
             "partner_code": partner.claimed_code(request.user),
@@ -67,7 +70,7 @@ def sign_out_others(request):
 @login_required
 @require_POST
 def claim_partner_code(request):
-    if Benefit.PARTNER not in request_benefits(request):
+    if Benefit.PARTNER not in for_request(request):
         messages.error(request, "Partner access comes with a subscription.")
         return redirect("accounts:home")
     try:

@@ -5,7 +5,6 @@ The meter applies to API reads as to pages: the same decision, the same store.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
@@ -13,10 +12,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from masthead.access import reader as readers
-from masthead.access.decision import Access, Reason, effective_access
-from masthead.access.entitlements import for_request as benefits_for
+from masthead.access.read import listed_access, read
 from masthead.access.rules import current_rules
-from masthead.access.service import decide, record_cookie_wall
 from masthead.api.auth import api_reader
 from masthead.content import rendering
 from masthead.core import clock
@@ -29,15 +26,13 @@ def _iso(moment):
 
 
 def _summary(article, rules, base: str) -> dict:
-    from masthead.access.service import item_facts
-
     return {
         "id": article.pk,
         "headline": article.headline,
         "standfirst": article.summary,
         "url": base + article.get_absolute_url(),
         "section": {"slug": article.section.slug, "name": article.section.name},
-        "access": effective_access(item_facts(article), rules).value,
+        "access": listed_access(article, rules).value,
         "published_at": _iso(article.published_at),
         "updated_at": _iso(article.updated_at),
     }
@@ -46,7 +41,7 @@ def _summary(article, rules, base: str) -> dict:
 def _base() -> str:
     from masthead.content.publication import current_publication
 
-    return rendering._public_url(current_publication())
+    return rendering.public_url(current_publication())
 
 
 @require_GET
@@ -84,7 +79,7 @@ def article_list(request):
 
 @require_GET
 def article_detail(request, pk: int):
-    """One article: the body when decide() grants; otherwise the teaser and a paywall object."""
+    """One article, as access.read() allows: the body when granted; otherwise the teaser and a paywall object."""
     from masthead.content.models import Article
 
     now = clock.now()
@@ -94,14 +89,11 @@ def article_detail(request, pk: int):
     if article is None or not article.is_live(now):
         raise Http404("No such article")
     rules = current_rules()
-    facts = rendering.facts_of(article)
-    reader = api_reader(request, rules)
-    decision = decide(reader, facts.item, now, benefits=benefits_for(request, reader.user, now=now),
-                      rules=rules, channel="api")
-    if decision.reason is Reason.COOKIES_REQUIRED:
-        readers.issue_cookie(reader, rules, now=now)
-        record_cookie_wall("api")
-    parts = rendering.parts_for(facts, rules.teaser_paragraphs, article=article)
+    result = read(request, rendering.facts_of(article), channel="api", reader=api_reader(request, rules),
+                  article=article, now=now)
+    if result.parts is None:
+        raise Http404("No such article")
+    decision = result.decision
     data = _summary(article, rules, _base())
     data["authors"] = [a.name for a in article.authors.all()]
     data["tags"] = [t.slug for t in article.tags.all()]
@@ -109,26 +101,19 @@ def article_detail(request, pk: int):
     data["granted"] = decision.granted
     data["reason"] = decision.reason.value
     data["meter"] = (
-        {"used": decision.used, "remaining": decision.remaining, "limit": decision.limit}
+        {"used": decision.used, "remaining": decision.remaining, "limit": decision.limit,
+         "notice": result.notice}
         if decision.metered else None
     )
     if decision.granted:
-        data["body"] = str(parts.teaser_html) + str(parts.rest_html)
+        data["body"] = result.body_html
         data["paywall"] = None
     else:
-        data["teaser"] = str(parts.teaser_html)
-        data["paywall"] = {
-            "reason": decision.reason.value,
-            "message": decision.reason.label,
-            "limit": decision.limit,
-            "used": decision.used,
-            "remaining": decision.remaining,
-            "subscribe_url": "/subscribe/?" + urlencode({"next": parts.url}),
-            "login_url": "/accounts/login/?" + urlencode({"next": parts.url}),
-        }
-    data["access"] = decision.access.value if decision.access is not Access.FREE else "free"
+        data["teaser"] = str(result.teaser_html)
+        data["paywall"] = result.paywall.as_json()
+    data["access"] = decision.access.value
     response = JsonResponse(data)
-    readers.set_cookie(response, reader)
+    readers.set_cookie(response, result.reader)
     patch_cache_control(response, private=True, no_store=True)
     patch_vary_headers(response, ["Cookie", "Authorization"])
     return response

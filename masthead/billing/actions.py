@@ -261,9 +261,7 @@ def current_subscription(user) -> Subscription | None:
         return None
     now = clock.now()
     for sub in user.subscriptions.select_related("plan", "next_plan").exclude(state=State.PENDING.value):
-        if sub.state in (State.ACTIVE.value, State.PAST_DUE.value):
-            return sub
-        if sub.state == State.CANCELLED.value and sub.access_until and sub.access_until > now:
+        if sub.renews or sub.grants_access(now):
             return sub
     return None
 

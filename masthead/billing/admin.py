@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html_join
 
+from masthead.access.forms import BenefitsField
 from masthead.billing import actions, webhooks
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription, WebhookEvent
 from masthead.billing.offer import offer_for
@@ -95,6 +96,10 @@ class RupeesField(forms.CharField):
 class PlanForm(forms.ModelForm):
     price = RupeesField(label="Price (₹, GST included)",
                         help_text="In rupees, as readers see it: 2,700 for Smart Essential. Stored in paise.")
+    benefits = BenefitsField(
+        sellable_only=True,
+        help_text="What a subscription to this plan opens; the paywall and /subscribe list them.",
+    )
 
     class Meta:
         model = Plan

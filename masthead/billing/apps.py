@@ -6,12 +6,31 @@ class BillingConfig(AppConfig):
     label = "billing"
 
     def ready(self):
-        # The paywall's offer is kept under the offers version: any plan change bumps it.
         from django.db.models.signals import post_delete, post_save
 
-        from masthead.billing.models import Plan
-        from masthead.core import cache
+        from masthead.access.read import register_offer_provider
+        from masthead.billing.models import Plan, Subscription
+        from masthead.billing.offer import visible_offers
 
+        # The paywall (access) shows the plans on sale; access never imports billing.
+        register_offer_provider(visible_offers)
+
+        # Receivers that only bump versions (core.cache): a subscription's change retires its
+        # reader's kept benefits; a plan's change retires every reader's and the offers.
         for signal in (post_save, post_delete):
-            signal.connect(cache.bumper("offers"), sender=Plan, weak=False,
-                           dispatch_uid=f"masthead.billing.bump_offers.{signal is post_save}")
+            signal.connect(_subscription_changed, sender=Subscription, dispatch_uid=f"billing.sub.{signal}")
+            signal.connect(_plan_changed, sender=Plan, dispatch_uid=f"billing.plan.{signal}")
+
+
+def _subscription_changed(sender, instance, **kwargs):
+    from masthead.access.entitlements import reader_changed
+
+    reader_changed(instance.user_id)
+
+
+def _plan_changed(sender, instance, **kwargs):
+    from masthead.access.entitlements import readers_changed
+    from masthead.access.read import forget_offers
+
+    readers_changed()
+    forget_offers()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from masthead.access.benefits import Benefit
+
 REFERENCE_PLANS = [
     # code, name, price in paise, term in months, highlight
     ("smart-quarterly", "Smart Quarterly", 90000, 3, ""),
@@ -9,18 +11,9 @@ REFERENCE_PLANS = [
     ("super-saver", "Super Saver", 390000, 24, "Best value"),
 ]
 
-BENEFITS = "\n".join(
-    [
-        "30+ premium stories a day, handpicked by our editors",
-        "Complimentary access to our partner publication",
-        "The ePaper: a page-by-page replica of the daily print edition",
-        "Curated newsletters",
-        "Market analysis and investment ideas",
-        "The archive back to 1997",
-        "Ad-free reading",
-        "Seamless access across all devices, web or app",
-    ]
-)
+# Every plan carries every benefit of the reference offer that Masthead delivers; the
+# ePaper, newsletters and market analysis join when their apps do (access.benefits).
+BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.ARCHIVE, Benefit.AD_FREE, Benefit.DEVICES)]
 
 
 def seed_plans(progress=print) -> None:

@@ -11,6 +11,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from masthead.access import benefits as registry
+from masthead.access.benefits import Benefit
+from masthead.billing.states import GRANTING_STATES, grants_access
 from masthead.core.money import Money
 
 
@@ -32,7 +35,11 @@ class Plan(models.Model):
     is_visible = models.BooleanField("visible", default=True, help_text="Shown on the paywall and /subscribe.")
     is_active = models.BooleanField("active", default=True, help_text="Can be bought or renewed.")
     display_order = models.PositiveSmallIntegerField(default=0)
-    benefits = models.TextField(blank=True, help_text="One benefit per line, shown with the plan.")
+    benefits = models.JSONField(
+        default=list, blank=True,
+        help_text="The benefits a subscription to this plan opens (codes from the benefit registry); "
+                  "the offer copy lists them.",
+    )
     highlight = models.CharField(max_length=60, blank=True, help_text="Optional badge, e.g. 'Best value'.")
     gateway_refs = models.JSONField(
         default=dict, blank=True, help_text="The plan's id at each gateway that keeps its own plans (Razorpay)."
@@ -48,8 +55,15 @@ class Plan(models.Model):
     def money(self) -> Money:
         return Money(self.price, self.currency)
 
-    def benefit_list(self) -> list[str]:
-        return [line.strip() for line in self.benefits.splitlines() if line.strip()]
+    def benefit_set(self) -> frozenset[Benefit]:
+        """What a subscription to this plan opens (only benefits Masthead delivers)."""
+        return registry.from_codes(self.benefits) & registry.SELLABLE
+
+
+class SubscriptionQuerySet(KeptQuerySet):
+    def granting(self, now):
+        """Subscriptions that open their plan's benefits at `now` (states.grants_access as a query)."""
+        return self.filter(state__in=[s.value for s in GRANTING_STATES], access_until__gt=now)
 
 
 def new_reference() -> str:
@@ -101,7 +115,7 @@ class Subscription(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
-    objects = KeptQuerySet.as_manager()
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,6 +123,9 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.plan}, {self.get_state_display()})"
+
+    def grants_access(self, now) -> bool:
+        return grants_access(self, now)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Subscriptions are kept with their ledger: cancel or refund instead of deleting.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from masthead.access.benefits import offer_lines
 from masthead.core.money import format_money
 
 RENEWAL_LINE = "Renews automatically, cancel anytime"
@@ -28,8 +29,9 @@ class PlanOffer:
     price: str          # "₹2,700"
     term: str           # "1 year"
     per_month: str      # "₹225/Month"
-    benefits: tuple[str, ...]
+    benefits: tuple[str, ...]   # the offer copy, one line per benefit (access.benefits)
     highlight: str
+    grants: frozenset = frozenset()  # the benefits themselves (the paywall offers plans carrying the one needed)
     renewal: str = RENEWAL_LINE
 
 
@@ -41,8 +43,9 @@ def offer_for(plan, locale: str = "en_IN") -> PlanOffer:
         term=term_label(plan.term_months),
         per_month=format_money(per_month_minor(plan.price, plan.term_months), plan.currency, locale=locale, whole=True)
         + "/Month",
-        benefits=tuple(plan.benefit_list()),
+        benefits=offer_lines(plan.benefit_set()),
         highlight=plan.highlight,
+        grants=plan.benefit_set(),
     )
 
 

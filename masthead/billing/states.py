@@ -278,10 +278,15 @@ def allowed(state: State, event: Event) -> bool:
     return (state, event) in TRANSITIONS
 
 
-def grants_access(snapshot: Snapshot, now: dt.datetime) -> bool:
-    """Whether the subscription opens the plan's benefits at `now` (same rule as the query)."""
+# The states in which a subscription can open its plan's benefits (until access_until).
+GRANTING_STATES = frozenset({State.ACTIVE, State.PAST_DUE, State.CANCELLED})
+
+
+def grants_access(subscription, now: dt.datetime) -> bool:
+    """Whether a subscription (a Snapshot or a Subscription row) opens its plan's benefits at
+    `now`: the one rule, which the query (Subscription.objects.granting) and every page follow."""
     return (
-        snapshot.state in (State.ACTIVE, State.PAST_DUE, State.CANCELLED)
-        and snapshot.access_until is not None
-        and now < snapshot.access_until
+        State(subscription.state) in GRANTING_STATES
+        and subscription.access_until is not None
+        and now < subscription.access_until
     )

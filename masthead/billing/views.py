@@ -7,6 +7,8 @@ on its own word changes a subscription.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from masthead.access.entitlements import holdings
+from masthead.access.network import client_ip
 from masthead.billing import actions
 from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
 from masthead.billing.gst import STATE_CHOICES, BuyerTaxDetails, InvalidTaxDetails, state_label
@@ -67,6 +71,18 @@ def subscribe(request):
     })
 
 
+def already_held(request, plan) -> list:
+    """The reader's other access (group, grant) that already opens some of the plan's benefits,
+    each with only those benefits: checkout warns before they pay for them again."""
+    wanted = plan.benefit_set()
+    found = []
+    for holding in holdings(request.user, ip=client_ip(request)):
+        overlap = holding.benefits & wanted
+        if holding.kind != "subscription" and overlap:
+            found.append(dataclasses.replace(holding, benefits=overlap))
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     """GET shows the order summary; POST starts the payment at the gateway."""
@@ -83,12 +99,16 @@ def checkout(request):
     if current is not None:
         messages.info(request, "You already have a subscription.")
         return redirect("billing:account")
+    already = already_held(request, plan)
     if request.method == "GET":
-        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1")
+        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1", already=already)
+    if already and request.POST.get("already_have") != "yes":
+        # They already have some of this: they go on only with the box ticked.
+        return _checkout_page(request, plan, next_url, already=already, must_confirm=True, status=400)
     try:
         buyer = BuyerTaxDetails.from_form(request.POST.get("gstin", ""), request.POST.get("state", ""))
     except InvalidTaxDetails as exc:
-        return _checkout_page(request, plan, next_url, tax_error=str(exc), status=400)
+        return _checkout_page(request, plan, next_url, tax_error=str(exc), already=already, status=400)
     if not is_configured(settings.MASTHEAD_BILLING_GATEWAY):
         messages.error(request, "Payments are not available at the moment. Please try again later.")
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
@@ -108,11 +128,12 @@ def checkout(request):
 
 
 def _checkout_page(request, plan: Plan, next_url: str, *, failed: bool = False, tax_error: str = "",
-                   status: int = 200):
+                   already=(), must_confirm: bool = False, status: int = 200):
     return render(request, "billing/checkout.html", {
         "plan": plan, "offer": offer_for(plan), "next": next_url, "failed": failed,
         "states": STATE_CHOICES, "tax_error": tax_error,
         "gstin": request.POST.get("gstin", ""), "state": request.POST.get("state", ""),
+        "already": already, "must_confirm": must_confirm,
     }, status=status)
 
 
@@ -167,6 +188,7 @@ def account(request):
         "other_plans": other_plans,
         "payments": LedgerEntry.objects.filter(subscription__user=request.user).select_related("plan").order_by("-created_at"),
         "invoices": Invoice.objects.filter(user=request.user),
+        "other_holdings": [h for h in holdings(request.user, ip=client_ip(request)) if h.kind != "subscription"],
     })
 
 

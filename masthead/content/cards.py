@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from masthead.content.access_rule import shown_access
+from masthead.content.bylines import byline_of
 from masthead.content.models import Article
 
 # Everything a card needs; the body is deliberately absent.
@@ -35,7 +37,12 @@ class ArticleCard:
     section_url: str
     published_at: dt.datetime
     updated_at: dt.datetime | None
-    is_premium: bool
+    # What the Premium badge is decided from, by access's rule when the card is shown (a
+    # cached card follows a change of the rules).
+    access: str
+    section_slug: str
+    section_is_premium: bool
+    tag_slugs: frozenset[str]
     is_wire: bool
     source_name: str = ""
     image_url: str = ""
@@ -43,25 +50,21 @@ class ArticleCard:
     authors: tuple[Byline, ...] = field(default_factory=tuple)
 
     @property
+    def is_premium(self) -> bool:
+        return shown_access(self.access, self.section_slug, self.section_is_premium, self.tag_slugs) == "premium"
+
+    @property
     def byline(self) -> str:
-        """"By A", "By A and B", "By A, B and C"; the agency for unsigned wire copy."""
-        names = [a.name for a in self.authors]
-        if not names:
-            return self.source_name
-        if len(names) == 1:
-            return f"By {names[0]}"
-        return "By " + ", ".join(names[:-1]) + " and " + names[-1]
+        return byline_of((a.name for a in self.authors), self.source_name)
 
 
 def card_queryset(queryset):
     """Restrict an Article queryset to the columns a card needs, with its authors."""
-    return queryset.select_related("section", "source").only(*CARD_FIELDS).prefetch_related("authors")
+    return queryset.select_related("section", "source").only(*CARD_FIELDS).prefetch_related("authors", "tags")
 
 
 def card_for(article: Article) -> ArticleCard:
     """The card for one article (its section and authors should be loaded already)."""
-    from masthead.content.models import is_premium
-
     return ArticleCard(
         id=article.pk,
         headline=article.headline,
@@ -71,7 +74,10 @@ def card_for(article: Article) -> ArticleCard:
         section_url=article.section.get_absolute_url(),
         published_at=article.published_at,
         updated_at=article.updated_at,
-        is_premium=is_premium(article),
+        access=article.access,
+        section_slug=article.section.slug,
+        section_is_premium=article.section.is_premium,
+        tag_slugs=frozenset(t.slug for t in article.tags.all()),
         is_wire=article.origin == Article.Origin.WIRE,
         source_name=article.source.name if article.source_id else "",
         image_url=article.lead_image.url if article.lead_image else "",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from masthead.content import access_rule
 from masthead.content.sanitize import clean_html, plain_text
 from masthead.core import clock
 
@@ -85,6 +86,11 @@ class Section(models.Model):
     class Meta:
         ordering = ["order", "name"]
 
+    @property
+    def shows_premium(self) -> bool:
+        """Every story here needs a subscription, by its own flag or the publisher's rules."""
+        return access_rule.section_is_premium(self)
+
     def __str__(self) -> str:
         return self.name
 
@@ -141,15 +147,22 @@ class Source(models.Model):
         return self.name
 
 
+# Is it live? A published or scheduled story whose time has come: this rule and its query
+# form (ArticleQuerySet.live) are the only ones; no job has to run for a scheduled story.
+LIVE_STATES = ("published", "scheduled")
+
+
+def is_live(status: str, published_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether readers can see a story with this status and publication time at `now`."""
+    return status in LIVE_STATES and published_at is not None and published_at <= now
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self, now: dt.datetime | None = None) -> "ArticleQuerySet":
         """Articles readers can see now. A scheduled article is live once its time has come,
         so no job has to run for it to go out."""
         now = now or clock.now()
-        return self.filter(
-            Q(status=Article.Status.PUBLISHED) | Q(status=Article.Status.SCHEDULED),
-            published_at__lte=now,
-        )
+        return self.filter(status__in=LIVE_STATES, published_at__lte=now)
 
     def for_listing(self) -> "ArticleQuerySet":
         return self.select_related("section").prefetch_related("authors").defer("body")
@@ -231,12 +244,7 @@ class Article(models.Model):
 
     # --- what readers see -------------------------------------------------------------
     def is_live(self, now: dt.datetime | None = None) -> bool:
-        now = now or clock.now()
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.published_at is not None
-            and self.published_at <= now
-        )
+        return is_live(self.status, self.published_at, now or clock.now())
 
     def status_for_readers(self, now: dt.datetime | None = None) -> str:
         """The status as readers see it: a scheduled story whose time has come is published."""
@@ -264,8 +272,8 @@ class Article(models.Model):
 
     @property
     def is_premium(self) -> bool:
-        """Premium by its own access level or by its section's."""
-        return is_premium(self)
+        """Premium under the access rules (its level, its section's, the publisher's lists)."""
+        return access_rule.article_is_premium(self)
 
     @property
     def is_wire(self) -> bool:
@@ -307,10 +315,6 @@ class LegalPage(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(f"content:{self.kind}")
 
-
-def is_premium(article: Article) -> bool:
-    """True when only subscribers may read the article: premium itself or in a premium section."""
-    return article.access == Article.Access.PREMIUM or article.section.is_premium
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:

@@ -27,7 +27,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from masthead.access.decision import Access, ItemFacts
+from masthead.content.bylines import byline
+from masthead.content.models import is_live
+from masthead.core import cache
 from masthead.content.teaser import split_teaser
 from masthead.core import cache, metrics
 from masthead.core.templatetags.masthead_time import machine_time
@@ -48,11 +50,15 @@ class ArticleFacts:
     published_at: dt.datetime | None
     modified_at: dt.datetime
     url: str
-    item: ItemFacts
+    # What the access decision needs (access.service.item_facts builds its ItemFacts from these).
+    access: str
+    section_slug: str
+    section_is_premium: bool
+    tag_slugs: frozenset[str]
     content_version: str = ""  # the content version these facts were read under
 
     def is_live(self, now: dt.datetime) -> bool:
-        return self.status in ("published", "scheduled") and self.published_at is not None and self.published_at <= now
+        return is_live(self.status, self.published_at, now)
 
 
 @dataclass(frozen=True)
@@ -76,24 +82,8 @@ class ArticleParts:
 
 # --- the parts ---------------------------------------------------------------------------------
 
-def _public_url(publication) -> str:
+def public_url(publication) -> str:
     return (getattr(publication, "public_url", "") or settings.MASTHEAD_PUBLIC_URL).rstrip("/")
-
-
-def _byline(authors) -> str:
-    names = [a.name for a in authors]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _effective_access(item: ItemFacts) -> Access:
-    from masthead.access.decision import effective_access
-    from masthead.access.rules import current_rules
-
-    return effective_access(item, current_rules())
 
 
 def _jsonld(article, publication, absolute_url: str, image_url: str, free: bool) -> dict:
@@ -163,9 +153,7 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
         )
     byline_html = ""
     if byline:
-        byline_html = format_html('<span class="article__byline">By {}</span> · ', byline)
-    elif article.source_id:
-        byline_html = format_html('<span class="article__byline">{}</span> · ', article.source.name)
+        byline_html = format_html('<span class="article__byline">{}</span> · ', byline)
     figure = ""
     if image_url:
         caption = article.lead_image_caption
@@ -199,18 +187,19 @@ def _footer(article) -> SafeString:
     return format_html("{}{}", disclaimer, tags)
 
 
-def render_parts(article, teaser_paragraphs: int) -> ArticleParts:
-    """Render every part of one article version (the slow path: runs once per version)."""
-    from masthead.access.service import item_facts
+def render_parts(article, teaser_paragraphs: int, *, free: bool) -> ArticleParts:
+    """Render every part of one article version (the slow path: runs once per version).
+
+    `free` is whether the access rules make the story free (access decides it): the
+    JSON-LD says so, and names the gated part otherwise.
+    """
     from masthead.content.publication import current_publication
 
     publication = current_publication()
-    base = _public_url(publication)
+    base = public_url(publication)
     url = article.get_absolute_url()
     absolute_url = base + url
     image_url = (base + article.lead_image.url) if article.lead_image else ""
-    item = item_facts(article)
-    free = _effective_access(item) is Access.FREE
     teaser, rest = split_teaser(article.body, teaser_paragraphs)
     return ArticleParts(
         pk=article.pk,
@@ -218,7 +207,7 @@ def render_parts(article, teaser_paragraphs: int) -> ArticleParts:
         absolute_url=absolute_url,
         headline=article.headline,
         standfirst=article.summary,
-        header_html=_header(article, publication, _byline(article.authors.all()), image_url),
+        header_html=_header(article, publication, byline(article), image_url),
         teaser_html=mark_safe(teaser),
         rest_html=mark_safe(rest),
         footer_html=_footer(article),
@@ -241,7 +230,6 @@ def _load(pk: int):
 
 def facts_of(article, content_version: str | None = None) -> ArticleFacts:
     """ArticleFacts from an Article (its section and tags loaded)."""
-    from masthead.access.service import item_facts
     from masthead.content import freshness
 
     return ArticleFacts(
@@ -251,7 +239,10 @@ def facts_of(article, content_version: str | None = None) -> ArticleFacts:
         published_at=article.published_at,
         modified_at=article.modified_at,
         url=article.get_absolute_url(),
-        item=item_facts(article),
+        access=article.access,
+        section_slug=article.section.slug,
+        section_is_premium=article.section.is_premium,
+        tag_slugs=frozenset(t.slug for t in article.tags.all()),
         content_version=freshness.version() if content_version is None else content_version,
     )
 
@@ -279,23 +270,26 @@ def facts_for_slug(slug: str) -> ArticleFacts | None:
     return found
 
 
-def parts_key(facts: ArticleFacts, teaser_paragraphs: int) -> str:
+def parts_key(facts: ArticleFacts, teaser_paragraphs: int, *, free: bool) -> str:
     """What names one rendering, the same in every process: the article version, the
-    teaser length and the rules version (the rules' lists decide whether the JSON-LD
-    says the story is free). The content version is the namespace's."""
+    teaser length and whether the rules make the story free (the JSON-LD says so). The
+    content version is the namespace's."""
     return (f"parts:{RENDERING}:{facts.pk}:{facts.modified_at.isoformat()}:{teaser_paragraphs}:"
-            f"{cache.version('rules')}")
+            f"{'free' if free else 'gated'}")
 
 
-def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, article=None) -> ArticleParts | None:
-    """The rendered parts of this article version (in-process, shared cache, then the DB)."""
-    place = cache.slot("content", parts_key(facts, teaser_paragraphs), local=True)
+def parts_for(facts: ArticleFacts, teaser_paragraphs: int, *, free: bool, article=None) -> ArticleParts | None:
+    """The rendered parts of this article version (in-process, shared cache, then the DB).
+
+    `free`: the story is free under the access rules (access decides; the JSON-LD says so).
+    """
+    place = cache.slot("content", parts_key(facts, teaser_paragraphs, free=free), local=True)
     parts = place.get()
     metrics.cache_lookup("article_parts", parts is not cache.MISS)
     if parts is cache.MISS:
         article = article or _load(facts.pk)
         if article is None:
             return None
-        parts = dataclasses.replace(render_parts(article, teaser_paragraphs), version=place.name)
+        parts = dataclasses.replace(render_parts(article, teaser_paragraphs, free=free), version=place.name)
         place.put(parts, ttl=PARTS_TTL)
     return parts

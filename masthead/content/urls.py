@@ -1,9 +1,9 @@
 import datetime as dt
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path, register_converter
+from django.urls import path, register_converter
 
-from masthead.content import article_view, feeds, legal, views
+from masthead.content import feeds, legal, views
 from masthead.content.page_cache import anonymous_page_cache
 from masthead.content.sitemaps import SITEMAPS
 from masthead.content.views_sitemap import news_sitemap
@@ -58,13 +58,10 @@ register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 register_converter(DayConverter, "day")
 
-# The article page and the front page are the busiest URLs, so they are tried first.
+# The listing pages. The article page and the preview are access's views (access owns every
+# read); the reader site (masthead/urls.py) puts them first under this namespace, so an
+# article's address stays content:article.
 urlpatterns = [
-    re_path(
-        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
-        article_view.article,
-        name="article",
-    ),
     path("", views.home, name="home"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("section/<slug:slug>/rss/", anonymous_page_cache(feeds.SectionStories()), name="section_rss"),
@@ -95,5 +92,4 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
-    path("preview/<int:pk>/", article_view.preview, name="preview"),
 ]

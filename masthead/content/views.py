@@ -1,4 +1,4 @@
-"""The reader site's listing pages. (The article page is article_view.py.)
+"""The reader site's listing pages. (The article page is access.article_page.)
 
 Listing pages show cards only (headline, standfirst, section, byline, date): never a
 body. Anonymous renderings are cached whole (page_cache); the data under them is cached

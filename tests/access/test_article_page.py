@@ -347,3 +347,19 @@ def test_a_page_read_on_the_redis_store_is_one_round_trip(publication, settings,
     assert len(queries) == 0
     for key in store.client.scan_iter(match="mh:meter:{a:*"):
         store.client.delete(key)
+
+
+def test_the_last_free_read_says_it_is_the_last_on_the_page_and_in_the_api(publication):
+    articles = metered(3)
+    AccessRules.objects.create(free_limit=2)
+    client = Client()
+    read(client, articles[0])
+
+    last = read(client, articles[1]).content.decode()
+    again = read(client, articles[1]).content.decode()
+    api = client.get(f"/api/articles/{articles[0].pk}/").json()
+
+    assert "This is your last free article this month." in last
+    assert "0 free articles" not in last
+    assert "No free articles left this month." in again
+    assert api["meter"]["notice"] == "No free articles left this month."

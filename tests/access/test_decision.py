@@ -9,7 +9,7 @@ import pytest
 from masthead.access.decision import (
     Access, ItemFacts, MeterResult, ReaderFacts, Reason, Rules, classify, decide, effective_access,
 )
-from masthead.access.entitlements import ALL_BENEFITS, Benefit
+from masthead.access.benefits import ALL as ALL_BENEFITS, Benefit
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 RULES = Rules(free_limit=5, archive_days=30)

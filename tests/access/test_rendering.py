@@ -20,16 +20,16 @@ def test_json_ld_cannot_close_its_script_early():
 def test_parts_are_rendered_once_per_version(publication, django_assert_num_queries):
     article = ArticleFactory(body="<p>One.</p><p>Two.</p>")
     facts = rendering.facts_for_slug(article.slug)
-    first = rendering.parts_for(facts, 1)
+    first = rendering.parts_for(facts, 1, free=False)
 
     with django_assert_num_queries(0):
-        again = rendering.parts_for(rendering.facts_for_slug(article.slug), 1)
+        again = rendering.parts_for(rendering.facts_for_slug(article.slug), 1, free=False)
 
     assert again is first
     assert (str(first.teaser_html), str(first.rest_html)) == ("<p>One.</p>", "<p>Two.</p>")
     article.body = "<p>Changed.</p><p>Rest.</p>"
     article.save()
-    changed = rendering.parts_for(rendering.facts_for_slug(article.slug), 1)
+    changed = rendering.parts_for(rendering.facts_for_slug(article.slug), 1, free=False)
     assert str(changed.teaser_html) == "<p>Changed.</p>"
 
 
@@ -42,10 +42,10 @@ def test_the_shared_parts_key_is_the_same_in_every_process(publication, another_
     rules.premium_tags.set([TagFactory(slug=slug, name=slug) for slug in ("markets", "budget", "tax")])
     article = ArticleFactory()
 
-    here = rendering.parts_for(rendering.facts_for_slug(article.slug), 1).version
+    here = rendering.parts_for(rendering.facts_for_slug(article.slug), 1, free=False).version
     there = another_process(
         "from masthead.content import rendering\n"
-        f"print(rendering.parts_for(rendering.facts_for_slug({article.slug!r}), 1).version)"
+        f"print(rendering.parts_for(rendering.facts_for_slug({article.slug!r}), 1, free=False).version)"
     )
 
     assert there == here

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from masthead.accounts.benefits import request_benefits
+from masthead.access.entitlements import for_request
 from masthead.accounts.demo import seed_ads
 from masthead.accounts.models import AdSlot
 from tests.accounts.conftest import log_in
@@ -88,7 +88,7 @@ def test_benefits_are_computed_once_per_request(reader, django_assert_num_querie
 
     with django_assert_num_queries(0):
         render_slot(request, "footer")
-    assert request_benefits(request) == frozenset()
+    assert for_request(request) == frozenset()
 
 
 def test_editing_a_slot_shows_at_once(reader):

@@ -50,7 +50,7 @@ def test_a_metered_article_is_served_and_counted_like_a_page(publication):
     assert data["granted"] is True
     assert data["reason"] == "metered"
     assert data["body"] == BODY
-    assert data["meter"] == {"used": 1, "remaining": 4, "limit": 5}
+    assert data["meter"] == {"used": 1, "remaining": 4, "limit": 5, "notice": "4 free articles left this month."}
     assert data["paywall"] is None
 
 
@@ -90,7 +90,7 @@ def test_page_and_api_share_one_meter(publication):
 
     data = client.get(f"/api/articles/{stories[1].pk}/").json()
 
-    assert data["meter"] == {"used": 2, "remaining": 3, "limit": 5}
+    assert data["meter"] == {"used": 2, "remaining": 3, "limit": 5, "notice": "3 free articles left this month."}
 
 
 def test_a_premium_article_needs_a_subscription(publication, registered_reader):

@@ -63,7 +63,7 @@ def open_story(page, story):
     """Open a story as a reader does (the meter's one-time cookie redirect is followed)."""
     response = page.goto(story.get_absolute_url())
     if response.status == 501:
-        pytest.skip("needs access: the article page (content/article_view.py) still answers 501")
+        pytest.skip("needs access: the article page (access/article_page.py) still answers 501")
     assert response.status == 200, f"{story.get_absolute_url()} answered {response.status}"
     assert path_of(page) == story.get_absolute_url()
     return response

@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from masthead.access.entitlements import Benefit, for_reader
+from masthead.access.benefits import Benefit
+from masthead.access.entitlements import for_reader
 from masthead.content.models import Article
 from masthead.core import clock
 from tests.browser import journeys as step
@@ -44,7 +45,9 @@ def read_until_paywall(page, stories):
         step.open_story(page, story)
         step.assert_unlocked(page, story, gated_line(n))
         left = FREE_LIMIT - n
-        assert f"{left} free article{'s' if left != 1 else ''} left" in step.text_of(page)
+        notice = f"{left} free article{'s' if left != 1 else ''} left" if left else "This is your last free article"
+        assert notice in step.text_of(page)
+        assert "0 free articles" not in step.text_of(page)
     # Re-opening a counted story stays free and counts nothing.
     step.open_story(page, free[0])
     step.assert_unlocked(page, free[0], gated_line(1))

@@ -9,9 +9,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from masthead.access.entitlements import Benefit
+from masthead.access.benefits import Benefit
+from masthead.access.entitlements import for_request
 from masthead.accounts.ads import slots
-from masthead.accounts.benefits import request_benefits
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def ad_slot(context, name):
     slot = slots(request).get(name)
     if slot is None:
         return ""
-    if request is not None and Benefit.AD_FREE in request_benefits(request):
+    if request is not None and Benefit.AD_FREE in for_request(request):
         return ""
     return format_html(
         '<aside class="ad-slot ad-slot--{}" aria-label="Advertisement" '

@@ -1,0 +1,234 @@
+"""access.read(): the one read path. Every channel that shows an article calls it.
+
+    result = read(request, facts)          # the web page, the JSON API; later the ePaper,
+                                            # newsletters and feeds
+    result.decision                         # granted or not, why, the meter's counts
+    result.header_html, result.teaser_html  # always shown
+    result.rest_html                        # the gated part: "" unless granted
+    result.paywall                          # what the paywall says (None when granted)
+
+It resolves the reader (access.reader), their benefits (access.entitlements, one memo
+per request), makes the decision (access.service.decide: one meter round trip when
+metered) and hands back what the decision allows. The gated rest of the body leaves
+content.rendering only through `Read.rest_html`, which is empty unless granted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from masthead.access import reader as readers
+from masthead.access.decision import Access, Decision, ItemFacts, Reason, Rules, effective_access
+from masthead.access.entitlements import for_request as benefits_for
+from masthead.access.rules import current_rules
+from masthead.access.service import decide, item_facts, record_cookie_wall
+from masthead.content import access_rule, rendering
+from masthead.content.rendering import ArticleFacts, ArticleParts
+from masthead.core import cache, clock
+
+# --- the offers the paywall shows ------------------------------------------------------------
+# Plans are billing's; access shows them through a provider billing registers in its
+# AppConfig.ready() (access never imports billing). Each offer has `grants`, the benefits
+# the plan opens, and `benefits`, their offer copy from the registry.
+
+OFFERS_SECONDS = 60
+_offer_provider: Callable[[], list] | None = None
+
+
+def register_offer_provider(provider: Callable[[], list]) -> None:
+    """Billing says which plans are on sale (called from its AppConfig.ready())."""
+    global _offer_provider
+    _offer_provider = provider
+
+
+def offers() -> list:
+    """The plans on sale (kept under the "offers" version); none when no app sells any."""
+    if _offer_provider is None:
+        return []
+    return cache.remember("offers", "on-sale", _offer_provider, ttl=OFFERS_SECONDS, local=True)
+
+
+def forget_offers() -> None:
+    """A plan changed: the paywall shows the new offer at once, in every process."""
+    cache.bump("offers")
+
+
+# --- what the reader is told -------------------------------------------------------------------
+
+def period_phrase(rules: Rules) -> str:
+    """"this month" or "in 30 days", as the paywall and the notice say it."""
+    return "this month" if rules.period == "month" else "in 30 days"
+
+
+def meter_notice(decision: Decision, rules: Rules) -> str:
+    """'3 free articles left this month' on a granted metered read; the last one says so."""
+    if not decision.granted or not decision.metered:
+        return ""
+    if decision.last_free:
+        return f"This is your last free article {period_phrase(rules)}."
+    if decision.remaining == 0:
+        return f"No free articles left {period_phrase(rules)}."
+    left = decision.remaining
+    noun = "article" if left == 1 else "articles"
+    return f"{left} free {noun} left {period_phrase(rules)}."
+
+
+@dataclass(frozen=True)
+class Paywall:
+    """What a refused read tells the reader, for the HTML paywall and the API alike."""
+
+    reason: Reason
+    message: str
+    limit: int
+    used: int | None
+    remaining: int | None
+    period_phrase: str
+    archive_days: int
+    article_url: str
+    offers: tuple = ()
+    needs: object = None  # the benefit that would open the story (access.benefits), if one
+
+    @property
+    def subscribe_url(self) -> str:
+        return "/subscribe/?" + urlencode({"next": self.article_url})
+
+    @property
+    def login_url(self) -> str:
+        return "/accounts/login/?" + urlencode({"next": self.article_url})
+
+    def as_json(self) -> dict:
+        return {
+            "reason": self.reason.value,
+            "message": self.message,
+            "limit": self.limit,
+            "used": self.used,
+            "remaining": self.remaining,
+            "needs": self.needs.value if self.needs else None,
+            "subscribe_url": self.subscribe_url,
+            "login_url": self.login_url,
+        }
+
+
+def paywall_for(decision: Decision, rules: Rules, article_url: str) -> Paywall:
+    """The paywall for a refused decision: the live limit, and the plans that open the story."""
+    needs = decision.needs
+    on_sale = offers()
+    if needs is not None:
+        on_sale = [offer for offer in on_sale if needs in offer.grants]
+    return Paywall(
+        reason=decision.reason,
+        message=decision.reason.label,
+        limit=decision.limit,
+        used=decision.used,
+        remaining=decision.remaining,
+        period_phrase=period_phrase(rules),
+        archive_days=rules.archive_days,
+        article_url=article_url,
+        offers=tuple(on_sale),
+        needs=needs,
+    )
+
+
+# --- the read ------------------------------------------------------------------------------------
+
+@dataclass
+class Read:
+    """One reader's read of one article: the decision and what it lets them see."""
+
+    reader: readers.Reader
+    decision: Decision
+    rules: Rules
+    facts: ArticleFacts
+    article: object = None  # the loaded Article, when the caller has one (the API)
+    # True when a browser should first be sent round the cookie check (web only).
+    cookie_check: bool = False
+
+    @property
+    def granted(self) -> bool:
+        return self.decision.granted
+
+    @property
+    def free(self) -> bool:
+        """The story is free under the rules (the JSON-LD and cache headers follow it)."""
+        return self.decision.access is Access.FREE
+
+    @functools.cached_property
+    def parts(self) -> ArticleParts | None:
+        """The cached renderings of this article version (None if it vanished meanwhile)."""
+        return rendering.parts_for(self.facts, self.rules.teaser_paragraphs, free=self.free, article=self.article)
+
+    @property
+    def header_html(self):
+        return self.parts.header_html
+
+    @property
+    def teaser_html(self):
+        return self.parts.teaser_html
+
+    @property
+    def rest_html(self):
+        """The gated part of the body: only when the decision grants it."""
+        return self.parts.rest_html if self.granted else ""
+
+    @property
+    def body_html(self) -> str:
+        """Teaser and rest: the whole body when granted, the teaser otherwise."""
+        return str(self.teaser_html) + str(self.rest_html)
+
+    @property
+    def notice(self) -> str:
+        return meter_notice(self.decision, self.rules)
+
+    @functools.cached_property
+    def paywall(self) -> Paywall | None:
+        if self.granted:
+            return None
+        return paywall_for(self.decision, self.rules, self.facts.url)
+
+    @property
+    def shareable_public(self) -> bool:
+        """A free story to an anonymous reader, setting no cookie: a shared cache may keep it."""
+        return self.decision.reason is Reason.FREE and not self.reader.is_authenticated and not self.reader.new_cookie
+
+
+def read(request, facts: ArticleFacts, *, channel: str = "web", reader: readers.Reader | None = None,
+         article=None, now: dt.datetime | None = None) -> Read:
+    """The decision for this request's reader on this article, and what it lets them see.
+
+    `reader` is given by channels that identify readers their own way (the API's app
+    tokens); otherwise it comes from the request (session or meter cookie). A client
+    without the meter cookie is given one; on the web it is first sent round the cookie
+    check (`cookie_check`), elsewhere it gets the "free articles need cookies" paywall.
+    """
+    now = now or clock.now()
+    rules = current_rules()
+    reader = reader or readers.for_request(request, rules)
+    benefits = benefits_for(request, reader.user)
+    decision = decide(reader, item_facts(facts), now, benefits=benefits, rules=rules, channel=channel)
+    cookie_check = False
+    if decision.reason is Reason.COOKIES_REQUIRED:
+        readers.issue_cookie(reader, rules, now=now)
+        if channel == "web" and not reader.cookies_refused:
+            cookie_check = True
+        else:
+            record_cookie_wall(channel)
+    return Read(reader, decision, rules, facts, article=article, cookie_check=cookie_check)
+
+
+def listed_access(facts, rules: Rules | None = None) -> Access:
+    """The access a listing, a card or the API shows for a story (the rules applied)."""
+    return effective_access(item_facts(facts), rules or current_rules())
+
+
+def _listing_rule(access: str, section_slug: str, section_is_premium: bool, tag_slugs: frozenset) -> str:
+    item = ItemFacts(0, Access(access), section_slug, section_is_premium, tag_slugs)
+    return effective_access(item, current_rules()).value
+
+
+def register_listing_rule() -> None:
+    """Give content the rule its listings badge stories by (AccessConfig.ready())."""
+    access_rule.register(_listing_rule)
