@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "masthead.content.context_processors.publication",
                 "masthead.access.context_processors.reader",
-                "masthead.core.context_processors.now",
+                "masthead.content.context_processors.now",
             ],
         },
     },
