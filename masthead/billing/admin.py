@@ -131,8 +131,8 @@ class PlanAdmin(admin.ModelAdmin):
         return offer_for(plan).per_month
 
 
-class KeptAdmin(admin.ModelAdmin):
-    """Rows the books keep: staff may look, never add, edit or delete."""
+class ViewOnly:
+    """Staff may look, never add, edit or delete."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -142,6 +142,10 @@ class KeptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class KeptAdmin(ViewOnly, admin.ModelAdmin):
+    """Rows the books keep (subscriptions, ledger entries, invoices)."""
 
     def get_actions(self, request):
         found = super().get_actions(request)
@@ -149,22 +153,13 @@ class KeptAdmin(admin.ModelAdmin):
         return found
 
 
-class LedgerInline(admin.TabularInline):
+class LedgerInline(ViewOnly, admin.TabularInline):
     model = LedgerEntry
     extra = 0
     can_delete = False
     fields = ("created_at", "kind", "amount_shown", "gateway_payment_ref", "reason")
     readonly_fields = fields
     amount_shown = _money_column("amount", "amount")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _refund_last(request, queryset, *, end_access: bool):
