@@ -26,8 +26,15 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def _free_port(first: int = 8300, last: int = 8349) -> int:
-    """A loopback port from the range the browser tests may use (not a random one)."""
-    for port in range(first, last + 1):
+    """A loopback port from the range the browser tests may use (not a random one).
+
+    The search starts at a place given by the process id, so suites run side by side (two
+    checkouts on one machine) do not all pick the range's first port between probing it and
+    the live server binding it."""
+    span = last - first + 1
+    start = os.getpid() % span
+    for step in range(span):
+        port = first + (start + step) % span
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind(("127.0.0.1", port))
