@@ -35,8 +35,10 @@ urlpatterns = [
         "_allauth/app/v1/auth/code/request",
         RequestLoginCodeView.as_api_view(client="app", input_class=accounts_forms.RequestLoginCodeInput),
     ),
-    # The account area is /accounts/; /account/ (where the subscription pages sit) leads there.
-    path("account/", RedirectView.as_view(url="/accounts/", permanent=False), name="account_area"),
+    # The account area is /accounts/, the subscription pages included. Addresses under
+    # /account/ (where they once sat, still in e-mails readers keep) lead to the same page there.
+    re_path(r"^account/(?P<rest>.*)$", RedirectView.as_view(url="/accounts/%(rest)s", permanent=True,
+                                                            query_string=True), name="account_area"),
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),

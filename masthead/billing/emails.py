@@ -37,8 +37,8 @@ def _context(subscription, extra: dict) -> dict:
         "renewal_plan": plan,
         "renewal_offer": offer_for(plan),
         "renews_on": publication.local(renews_on) if renews_on else None,
-        "account_url": base + "/account/subscription/",
-        "cancel_url": base + "/account/subscription/cancel/",
+        "account_url": base + "/accounts/subscription/",
+        "cancel_url": base + "/accounts/subscription/cancel/",
         **extra,
     }
 

@@ -30,7 +30,7 @@ from masthead.billing.states import State
 from masthead.core import clock
 from masthead.core.dates import long_date
 
-DEFAULT_NEXT = "/account/subscription/"
+DEFAULT_NEXT = "/accounts/subscription/"
 # The checkouts this browser session started: a sandbox payment link works only here
 # (or for the signed-in reader who started it).
 SESSION_CHECKOUTS = "billing_checkouts"
@@ -173,7 +173,7 @@ def checkout_return(request, gateway: str):
 
 @login_required
 def account(request):
-    """GET /account/subscription/: plan, status, renewal, actions, payments and invoices."""
+    """GET /accounts/subscription/: plan, status, renewal, actions, payments and invoices."""
     sub = actions.current_subscription(request.user)
     latest = sub or request.user.subscriptions.exclude(state=State.PENDING.value).select_related("plan").first()
     other_plans = [offer_for(p) for p in Plan.objects.filter(is_active=True, is_visible=True)

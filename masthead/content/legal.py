@@ -37,7 +37,7 @@ apply.</p>
 """,
     LegalPage.Kind.REFUNDS: """
 <h2>Cancelling</h2>
-<p>Cancel at any time from <a href="/account/subscription/">your subscription page</a>. Your subscription then does
+<p>Cancel at any time from <a href="/accounts/subscription/">your subscription page</a>. Your subscription then does
 not renew, and you keep full access until the end of the term already paid for.</p>
 <h2>Refunds</h2>
 <p>If you cancel within 7 days of your first payment, or of a renewal you did not mean to make, write to us and we

@@ -15,7 +15,7 @@ from tests.content.factories import ArticleFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
-AREA = ["/accounts/", "/account/subscription/", "/accounts/email/", "/accounts/password/change/", "/accounts/data/"]
+AREA = ["/accounts/", "/accounts/subscription/", "/accounts/email/", "/accounts/password/change/", "/accounts/data/"]
 LOG_OUT_FORM = re.compile(
     r'<form method="post" action="/accounts/logout/"><input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
 )
@@ -39,7 +39,15 @@ def sub_navigation(html: str) -> str:
 def test_account_redirects_to_the_account_area(client, signed_in):
     for visitor in (Client(), signed_in):
         response = visitor.get("/account/")
-        assert (response.status_code, response["Location"]) == (302, "/accounts/")
+        assert (response.status_code, response["Location"]) == (301, "/accounts/")
+
+
+def test_the_subscription_pages_sit_in_the_account_area_and_old_addresses_lead_there(signed_in):
+    assert signed_in.get("/accounts/subscription/").status_code == 200
+    response = signed_in.get("/account/subscription/?from=email")
+    assert (response.status_code, response["Location"]) == (301, "/accounts/subscription/?from=email")
+    response = signed_in.get("/account/invoices/7/pdf/")
+    assert (response.status_code, response["Location"]) == (301, "/accounts/invoices/7/pdf/")
 
 
 def test_every_account_page_links_to_every_other_and_can_log_out(signed_in):
@@ -54,11 +62,11 @@ def test_every_account_page_links_to_every_other_and_can_log_out(signed_in):
 
 def test_the_header_menu_has_the_account_pages_and_a_log_out_form(signed_in):
     ArticleFactory(headline="A story")
-    for path in ("/", "/accounts/", "/account/subscription/"):
+    for path in ("/", "/accounts/", "/accounts/subscription/"):
         html = signed_in.get(path).content.decode()
         menu = re.search(r'<details class="account-menu">.*?</details>', html, re.S).group(0)
         assert "<summary>My account</summary>" in menu, path
-        assert 'href="/accounts/"' in menu and 'href="/account/subscription/"' in menu, path
+        assert 'href="/accounts/"' in menu and 'href="/accounts/subscription/"' in menu, path
         assert LOG_OUT_FORM.search(menu), path
 
 

@@ -118,7 +118,7 @@ def test_a_reader_finds_the_account_area_in_the_header_menu_and_logs_out_from_it
     page.goto("/")
     page.locator(".account-menu summary").click()
     page.locator(".account-menu").get_by_role("link", name="Subscription and invoices").click()
-    page.wait_for_url("**/account/subscription/")
+    page.wait_for_url("**/accounts/subscription/")
     assert page.get_by_role("heading", name="Your subscription").is_visible()
     page.get_by_role("navigation", name="Your account").get_by_role("link", name="Your data").click()
     page.wait_for_url("**/accounts/data/")

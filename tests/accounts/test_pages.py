@@ -60,7 +60,7 @@ def test_the_account_page_links_the_subscription_and_lists_benefits(client, read
 
     page = client.get("/accounts/").content.decode()
 
-    assert 'href="/account/subscription/"' in page
+    assert 'href="/accounts/subscription/"' in page
     assert "Ad-free reading" in page and "Partner publication access" in page
     assert "Get my partner code" in page
     assert "You can be signed in on up to 5 devices at once." in page

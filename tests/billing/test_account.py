@@ -20,7 +20,7 @@ PLAN_BENEFITS = from_codes(PLAN_CODES)  # what each reference plan opens
 def test_the_account_page_shows_plan_status_next_renewal_and_payments(client, subscriber):
     client.force_login(subscriber)
     sub = Subscription.objects.get(user=subscriber)
-    html = client.get("/account/subscription/").content.decode()
+    html = client.get("/accounts/subscription/").content.decode()
     renews = sub.current_period_end.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert "Smart Essential" in html and "Active" in html
     assert f"{renews.day} {renews:%B %Y}: ₹2,700 for 1 year (₹225/Month)" in html
@@ -31,12 +31,12 @@ def test_the_account_page_shows_plan_status_next_renewal_and_payments(client, su
 
 def test_cancel_asks_first_then_keeps_access_to_the_period_end(client, subscriber, django_capture_on_commit_callbacks):
     client.force_login(subscriber)
-    confirm = client.get("/account/subscription/cancel/").content.decode()
+    confirm = client.get("/accounts/subscription/cancel/").content.decode()
     assert "Yes, cancel my subscription" in confirm
     assert Subscription.objects.get(user=subscriber).state == "active"
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post("/account/subscription/cancel/", follow=True)
+        page = client.post("/accounts/subscription/cancel/", follow=True)
     sub = Subscription.objects.get(user=subscriber)
     assert sub.state == "cancelled" and sub.access_until == sub.current_period_end
     assert "Your subscription is cancelled and will not renew." in page.content.decode()
@@ -48,15 +48,15 @@ def test_cancel_asks_first_then_keeps_access_to_the_period_end(client, subscribe
 
 def test_resume_before_the_end_restores_renewal(client, subscriber):
     client.force_login(subscriber)
-    client.post("/account/subscription/cancel/")
-    client.post("/account/subscription/resume/")
+    client.post("/accounts/subscription/cancel/")
+    client.post("/accounts/subscription/resume/")
     sub = Subscription.objects.get(user=subscriber)
     assert sub.state == "active" and sub.cancelled_at is None
 
 
 def test_change_plan_shows_and_applies_at_the_next_renewal(client, subscriber):
     client.force_login(subscriber)
-    page = client.post("/account/subscription/plan/", {"plan": "super-saver"}, follow=True).content.decode()
+    page = client.post("/accounts/subscription/plan/", {"plan": "super-saver"}, follow=True).content.decode()
     sub = Subscription.objects.get(user=subscriber)
     assert (sub.plan.code, sub.next_plan.code) == ("smart-essential", "super-saver")
     assert "From your next renewal your plan will be Super Saver." in page
@@ -64,12 +64,12 @@ def test_change_plan_shows_and_applies_at_the_next_renewal(client, subscriber):
 
 
 def test_the_account_page_needs_a_login(client, db):
-    assert client.get("/account/subscription/")["Location"] == "/accounts/login/?next=/account/subscription/"
+    assert client.get("/accounts/subscription/")["Location"] == "/accounts/login/?next=/accounts/subscription/"
 
 
 def test_a_reader_without_a_subscription_is_pointed_to_the_plans(client, reader):
     client.force_login(reader)
-    assert "You do not have a subscription." in client.get("/account/subscription/").content.decode()
+    assert "You do not have a subscription." in client.get("/accounts/subscription/").content.decode()
 
 
 def test_anonymous_readers_get_nothing_without_a_query(django_assert_num_queries, db):

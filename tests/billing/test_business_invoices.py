@@ -62,11 +62,11 @@ def test_a_business_in_another_state_is_charged_igst_and_named_on_the_invoice(cl
     invoice = _buy(client, reader, gstin=KARNATAKA_GSTIN, state="")
     assert (invoice.buyer_gstin, invoice.buyer_state, invoice.seller_state) == (KARNATAKA_GSTIN, "29", "27")
     assert (invoice.taxable_value, invoice.cgst, invoice.sgst, invoice.igst) == (228814, 0, 0, 41186)
-    html = client.get(f"/account/invoices/{invoice.pk}/").content.decode()
+    html = client.get(f"/accounts/invoices/{invoice.pk}/").content.decode()
     for text in (f"GSTIN {KARNATAKA_GSTIN}", "Place of supply", "29 Karnataka", "IGST 18%", "₹411.86"):
         assert text in html, text
     assert "CGST" not in html
-    pdf = pdfium.PdfDocument(client.get(f"/account/invoices/{invoice.pk}/pdf/").content)
+    pdf = pdfium.PdfDocument(client.get(f"/accounts/invoices/{invoice.pk}/pdf/").content)
     text = pdf[0].get_textpage().get_text_range()
     for line in (f"GSTIN: {KARNATAKA_GSTIN}", "Place of supply: 29 Karnataka", "IGST 18%: Rs. 411.86"):
         assert line in text, line
@@ -81,7 +81,7 @@ def test_a_buyer_in_the_publications_state_pays_cgst_and_sgst(client, reader, pl
 def test_a_reader_who_names_only_a_state_gets_igst_outside_ours(client, reader, plans):
     invoice = _buy(client, reader, state="07")
     assert (invoice.buyer_gstin, invoice.buyer_state, invoice.igst) == ("", "07", 41186)
-    assert "07 Delhi" in client.get(f"/account/invoices/{invoice.pk}/").content.decode()
+    assert "07 Delhi" in client.get(f"/accounts/invoices/{invoice.pk}/").content.decode()
 
 
 def test_the_publishers_state_setting_wins_over_its_gstin(client, reader, plans, settings):
@@ -105,7 +105,7 @@ def test_renewals_keep_the_buyers_gst_details(client, reader, plans):
 def test_no_details_keeps_the_invoice_as_before(client, reader, plans):
     invoice = _buy(client, reader)
     assert (invoice.buyer_gstin, invoice.buyer_state, invoice.cgst, invoice.igst) == ("", "", 20593, 0)
-    assert "Place of supply" not in client.get(f"/account/invoices/{invoice.pk}/").content.decode()
+    assert "Place of supply" not in client.get(f"/accounts/invoices/{invoice.pk}/").content.decode()
 
 
 @pytest.mark.parametrize(("gstin", "state", "message"), [

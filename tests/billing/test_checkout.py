@@ -104,7 +104,7 @@ def test_a_card_that_needs_authentication_pays_with_that_card_once_the_code_is_r
     sub = Subscription.objects.get(user=reader)
     assert (sub.state, sub.payment_method_label) == ("active", "Test card ending 3220")
     assert sub.payment_method.startswith("tok_sbx_3220_")
-    assert "Test card ending 3220" in client.get("/account/subscription/").content.decode()
+    assert "Test card ending 3220" in client.get("/accounts/subscription/").content.decode()
 
 
 def test_three_wrong_one_time_passwords_decline_the_payment_saying_so(client, reader, plans):
@@ -155,7 +155,7 @@ def test_a_forged_return_grants_nothing(client, reader, plans):
 def test_next_pointing_off_site_sends_the_reader_to_the_account_page(client, reader, plans):
     client.force_login(reader)
     _, paid = _pay(client, SUCCEEDS, next_url="https://evil.example/phish")
-    assert client.get(paid["Location"])["Location"] == "/account/subscription/"
+    assert client.get(paid["Location"])["Location"] == "/accounts/subscription/"
 
 
 def test_a_tampered_sandbox_link_is_refused(client, reader, plans):

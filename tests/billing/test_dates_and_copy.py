@@ -24,7 +24,7 @@ def cancelled(client, make_user, essential, subscribe, django_capture_on_commit_
         client.force_login(user)
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            page = client.post("/account/subscription/cancel/", follow=True).content.decode()
+            page = client.post("/accounts/subscription/cancel/", follow=True).content.decode()
     return user, page
 
 
@@ -66,8 +66,8 @@ def test_the_invoice_names_its_period_and_date_in_the_same_format(client, make_u
         sub = subscribe(user, essential)
         client.force_login(user)
         invoice = sub.invoices.get()
-        page = client.get(f"/account/invoices/{invoice.pk}/").content.decode()
-        pdf = client.get(f"/account/invoices/{invoice.pk}/pdf/").content
+        page = client.get(f"/accounts/invoices/{invoice.pk}/").content.decode()
+        pdf = client.get(f"/accounts/invoices/{invoice.pk}/pdf/").content
     pdf_text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
 
     assert invoice.description == "Smart Essential subscription, 2 December 2026 to 2 December 2027"

@@ -138,7 +138,7 @@ def test_razorpay_down_when_a_reader_cancels_gives_a_clear_message(client, reade
     with django_capture_on_commit_callbacks(execute=True):
         client.get(hosted.headers["Location"].replace("http://testserver", ""))
     razorpay_fake.stop()
-    response = client.post("/account/subscription/cancel/", follow=True)
+    response = client.post("/accounts/subscription/cancel/", follow=True)
     assert response.status_code == 200
     assert "Razorpay could not be reached. Please try again in a few minutes." in response.content.decode()
     assert Subscription.objects.get(user=reader).state == "active"

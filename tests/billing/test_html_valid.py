@@ -27,7 +27,7 @@ def test_billing_pages_are_valid_html(client, reader, plans, tmp_path):
     pages["authenticate-wrong"] = client.post(step["Location"], {"step": token, "otp": "1", "action": "confirm"})
     paid = client.post(step["Location"], {"step": token, "otp": "123456", "action": "confirm"})
     client.get(paid["Location"])
-    pages["invoice"] = client.get(f"/account/invoices/{Invoice.objects.get().pk}/")
+    pages["invoice"] = client.get(f"/accounts/invoices/{Invoice.objects.get().pk}/")
     files = []
     for name, response in pages.items():
         assert response.status_code in (200, 400), name

@@ -69,11 +69,11 @@ def test_each_payment_gets_an_invoice_with_the_publishers_details(make_user, ess
 def test_the_reader_sees_the_invoice_as_html_and_downloads_the_pdf(client, subscriber):
     invoice = Invoice.objects.get(user=subscriber)
     client.force_login(subscriber)
-    html = client.get(f"/account/invoices/{invoice.pk}/").content.decode()
+    html = client.get(f"/accounts/invoices/{invoice.pk}/").content.decode()
     for text in (invoice.number, "GSTIN 27AABCM1234F1Z5", "Taxable value", "₹2,288.14", "CGST 9%", "₹205.93",
                  "Total (GST included)", "₹2,700.00", "12 Press Lane"):
         assert text in html, text
-    response = client.get(f"/account/invoices/{invoice.pk}/pdf/")
+    response = client.get(f"/accounts/invoices/{invoice.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
     pdf = pdfium.PdfDocument(response.content)
     text = pdf[0].get_textpage().get_text_range()
@@ -86,5 +86,5 @@ def test_the_reader_sees_the_invoice_as_html_and_downloads_the_pdf(client, subsc
 def test_another_reader_cannot_open_someone_elses_invoice(client, subscriber, reader):
     invoice = Invoice.objects.get(user=subscriber)
     client.force_login(reader)
-    assert client.get(f"/account/invoices/{invoice.pk}/").status_code == 404
-    assert client.get(f"/account/invoices/{invoice.pk}/pdf/").status_code == 404
+    assert client.get(f"/accounts/invoices/{invoice.pk}/").status_code == 404
+    assert client.get(f"/accounts/invoices/{invoice.pk}/pdf/").status_code == 404

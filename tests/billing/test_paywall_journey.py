@@ -32,11 +32,11 @@ def test_paywall_to_unlocked_article_then_cancel_and_keep_access(client, reader,
     assert SECRET_LINE in landed.content.decode()
 
     sub = Subscription.objects.get(user=reader)
-    account = client.get("/account/subscription/").content.decode()
+    account = client.get("/accounts/subscription/").content.decode()
     renews = sub.current_period_end.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert f"{renews.day} {renews:%B %Y}: ₹2,700 for 1 year (₹225/Month)" in account
 
-    client.post("/account/subscription/cancel/")
+    client.post("/accounts/subscription/cancel/")
     assert SECRET_LINE in client.get(url).content.decode()
     with clock.travel(sub.current_period_end + dt.timedelta(minutes=1) - clock.now()):
         assert SECRET_LINE not in client.get(url).content.decode()

@@ -91,7 +91,7 @@ def test_cancel_from_the_account_page_tells_the_provider(client, reader, plans, 
     buy(client, reader, django_capture_on_commit_callbacks)
     sub = Subscription.objects.get(user=reader)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/account/subscription/cancel/")
+        client.post("/accounts/subscription/cancel/")
     sub.refresh_from_db()
     assert sub.state == "cancelled"
     if name == "razorpay":
@@ -210,7 +210,7 @@ def test_razorpay_upi_autopay_and_card_mandates(client, reader, plans, razorpay_
     sub = Subscription.objects.get(user=reader)
     assert (sub.state, sub.payment_method_label) == ("active", label)
     assert sub.plan.gateway_refs["razorpay"].startswith("plan_")
-    html = client.get("/account/subscription/").content.decode()
+    html = client.get("/accounts/subscription/").content.decode()
     assert label in html
 
 
@@ -218,10 +218,10 @@ def test_plan_changes_are_refused_where_the_provider_renews(client, reader, plan
                                                             django_capture_on_commit_callbacks):
     name, fake = provider
     buy(client, reader, django_capture_on_commit_callbacks)
-    page = client.post("/account/subscription/plan/", {"plan": "super-saver"}, follow=True).content.decode()
+    page = client.post("/accounts/subscription/plan/", {"plan": "super-saver"}, follow=True).content.decode()
     assert "Plan changes are not available for this payment method yet." in page
     assert Subscription.objects.get(user=reader).next_plan is None
-    assert "Change plan" not in client.get("/account/subscription/").content.decode()
+    assert "Change plan" not in client.get("/accounts/subscription/").content.decode()
 
 
 def test_renew_reconciles_a_razorpay_subscription_whose_webhook_never_came(

@@ -50,7 +50,7 @@ def test_notice_goes_out_before_the_charge_and_the_charge_waits_24_hours_after_i
     local_end = end.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert notice.subject == f"Your Smart Essential subscription renews on {local_end.day} {local_end:%B %Y}"
     assert "₹2,700 for 1 year (₹225/Month), including GST" in notice.body
-    assert "http://127.0.0.1:8000/account/subscription/cancel/" in notice.body
+    assert "http://127.0.0.1:8000/accounts/subscription/cancel/" in notice.body
     # A second run sends no second notice for the same period.
     assert run(end - dt.timedelta(hours=30), django_capture_on_commit_callbacks).notices == 0
     report = run(end, django_capture_on_commit_callbacks)

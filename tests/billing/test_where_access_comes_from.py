@@ -29,7 +29,7 @@ def student(plans):
 def test_group_access_is_named_on_the_subscription_and_account_pages(student):
     user, client = student
 
-    subscription_page = client.get("/account/subscription/").content.decode()
+    subscription_page = client.get("/accounts/subscription/").content.decode()
     account_page = client.get("/accounts/").content.decode()
 
     for page in (subscription_page, account_page):
@@ -46,7 +46,7 @@ def test_a_complimentary_grant_is_named_with_its_end(plans, reader):
     client = Client()
     client.force_login(reader)
 
-    page = client.get("/account/subscription/").content.decode()
+    page = client.get("/accounts/subscription/").content.decode()
 
     assert "Press access given to you by The Daily Masthead</strong> (until 31 March 2027): Ad-free reading" in page
 
@@ -111,5 +111,5 @@ def test_an_active_subscriber_cannot_check_out_again(subscriber):
     response = client.post("/checkout/", {"plan": "super-saver", "already_have": "yes"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/account/subscription/"
+    assert response["Location"] == "/accounts/subscription/"
     assert Subscription.objects.filter(user=subscriber).count() == 1

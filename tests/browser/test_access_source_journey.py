@@ -48,7 +48,7 @@ def test_a_group_member_is_told_where_access_comes_from_and_pays_only_deliberate
 
     page.goto("/accounts/")
     assert "Group access from IIT Bombay" in step.text_of(page)
-    page.goto("/account/subscription/")
+    page.goto("/accounts/subscription/")
     assert "Group access from IIT Bombay" in step.text_of(page)
     assert "You do not need a subscription for these." in step.text_of(page)
 

@@ -49,7 +49,7 @@ def test_a_reader_pays_with_the_card_that_asks_for_a_one_time_password(new_conte
     confirm_code(page, "123456")
 
     # Then the subscription is active, paid by that card, and the account page says so
-    assert step.path_of(page) == "/account/subscription/"
+    assert step.path_of(page) == "/accounts/subscription/"
     text = step.text_of(page)
     assert "Test card ending 3220" in text
     assert "4242" not in text

@@ -136,7 +136,7 @@ def test_subscriber_on_two_devices_cancels_and_keeps_access_until_the_period_end
     assert "Chrome on Android" in devices
 
     # And they cancel on the subscription page: access stays until the paid period ends
-    response = phone.goto("/account/subscription/")
+    response = phone.goto("/accounts/subscription/")
     assert response.status == 200
     assert "Smart Quarterly" in step.text_of(phone)
     phone.get_by_role("link", name="Cancel subscription").click()
