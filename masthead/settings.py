@@ -241,7 +241,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"masthead": {"()": f"masthead.core.logs.{MASTHEAD_LOG_FORMAT.title()}Formatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masthead"}},
+    # One writing thread per process: request threads never wait for the terminal's lock.
+    "handlers": {"console": {"class": "masthead.core.logs.BackgroundStreamHandler", "formatter": "masthead"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     # A line per request and per business event, whatever the level of the rest.
     "loggers": {

@@ -188,3 +188,11 @@ def test_error_reporting_starts_only_with_a_dsn():
     finally:
         sentry_sdk.get_client().close(timeout=0)
         sentry_sdk.init()
+
+
+def test_generated_request_ids_are_distinct_and_well_formed():
+    from masthead.core.logs import _REQUEST_ID_SHAPE, _new_request_id
+
+    ids = [_new_request_id() for _ in range(1000)]
+    assert len(set(ids)) == 1000
+    assert all(len(i) == 32 and _REQUEST_ID_SHAPE.fullmatch(i) for i in ids)
