@@ -196,3 +196,15 @@ def test_the_schedule_purges_rejected_webhooks():
     schedule.register()
     names = {task.__name__ for task in HUEY._registry._periodic_tasks}
     assert "masthead.billing.purge_rejected_webhooks" in names
+
+
+def test_a_signature_that_is_not_hex_text_is_refused_and_its_body_not_stored(
+        client, db, django_capture_on_commit_callbacks):
+    forged = b'{"pad":"' + b"x" * 10_000 + b'"}'
+    header = f"t={int(clock.now().timestamp())},v1=\u00e9\u00e9"
+
+    response = post(client, forged, header, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    row = WebhookEvent.objects.get()
+    assert (row.status, bytes(row.body), row.error) == ("rejected", b"", "The signature does not match its body.")

@@ -127,6 +127,9 @@ def verify_signature(secret: str, message: bytes, signature: str) -> None:
     """
     if not secret or not signature:
         raise InvalidSignature("The message is not signed, or no secret is configured to check it.")
+    if not signature.isascii():
+        # compare_digest() raises TypeError on other text: that is a forgery, not an error.
+        raise InvalidSignature("The signature is not a hex digest.")
     if not hmac.compare_digest(hmac_sha256(secret, message), signature):
         raise InvalidSignature("The signature does not match.")
 
