@@ -33,6 +33,7 @@ from masthead.access.decision import Access, Decision, Reason
 from masthead.access.read import Read, read
 from masthead.access.rules import current_rules
 from masthead.content import page_cache, rendering
+from masthead.content.models import Article
 from masthead.core import cache, clock
 
 
@@ -160,8 +161,6 @@ def _page(request, result: Read, *, preview_status: str = "", notice=None, csrf_
 
 def preview(request, pk):
     """An unpublished (or any) article in full for staff, with a PREVIEW banner; never cached."""
-    from masthead.content.models import Article
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         login = "/accounts/login/?" + urlencode({"next": request.get_full_path()})

@@ -47,19 +47,18 @@ def is_deliverable(email: str) -> bool:
     return True
 
 
-class RequestLoginCodeForm(account_forms.RequestLoginCodeForm):
+class _DeliverableEmail:
+    """Refuses an address too long or malformed to deliver whole, before allauth's own checks."""
+
+    def clean_email(self) -> str:
+        if self.cleaned_data.get("email"):
+            clean_address(self.cleaned_data["email"])
+        return super().clean_email()
+
+
+class RequestLoginCodeForm(_DeliverableEmail, account_forms.RequestLoginCodeForm):
     """The web form asking for a one-time code by e-mail (settings.ACCOUNT_FORMS)."""
 
-    def clean_email(self) -> str:
-        if self.cleaned_data.get("email"):
-            clean_address(self.cleaned_data["email"])
-        return super().clean_email()
 
-
-class RequestLoginCodeInput(headless_inputs.RequestLoginCodeInput):
+class RequestLoginCodeInput(_DeliverableEmail, headless_inputs.RequestLoginCodeInput):
     """The apps' request for a one-time code (masthead/urls.py routes it)."""
-
-    def clean_email(self) -> str:
-        if self.cleaned_data.get("email"):
-            clean_address(self.cleaned_data["email"])
-        return super().clean_email()

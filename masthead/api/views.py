@@ -5,7 +5,6 @@ The meter applies to API reads as to pages: the same decision, the same store.
 
 from __future__ import annotations
 
-
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers

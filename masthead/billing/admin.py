@@ -41,10 +41,11 @@ def _money_column(field: str, description: str):
     return column
 
 
-def csv_export(filename: str, columns: list[tuple[str, object]], description: str):
+def csv_export(filename: str, columns: list[tuple[str, object]], description: str, *, related: tuple[str, ...] = ()):
     """An admin action writing the selected rows as CSV; amounts in rupees as shown everywhere else.
 
-    `columns` are (header, attribute name or function of the row)."""
+    `columns` are (header, attribute name or function of the row); `related` are the
+    relations the columns read, loaded with the rows rather than one query a row."""
     @admin.action(description=description)
     def export(modeladmin, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -52,7 +53,7 @@ def csv_export(filename: str, columns: list[tuple[str, object]], description: st
         response.write("\ufeff")  # spreadsheets read the ₹ sign right with a byte-order mark
         writer = csv.writer(response)
         writer.writerow([header for header, _ in columns])
-        for row in queryset:
+        for row in queryset.select_related(*related) if related else queryset:
             writer.writerow([value(row) if callable(value) else getattr(row, value) for _, value in columns])
         return response
     export.__name__ = f"export_{filename.split('.')[0]}"
@@ -145,18 +146,13 @@ class ViewOnly:
 
 
 class KeptAdmin(ViewOnly, admin.ModelAdmin):
-    """Rows the books keep (subscriptions, ledger entries, invoices)."""
-
-    def get_actions(self, request):
-        found = super().get_actions(request)
-        found.pop("delete_selected", None)
-        return found
+    """Rows the books keep (subscriptions, ledger entries, invoices); without the delete
+    permission Django offers no delete action either."""
 
 
 class LedgerInline(ViewOnly, admin.TabularInline):
     model = LedgerEntry
     extra = 0
-    can_delete = False
     fields = ("created_at", "kind", "amount_shown", "gateway_payment_ref", "reason")
     readonly_fields = fields
     amount_shown = _money_column("amount", "amount")
@@ -217,7 +213,7 @@ class LedgerEntryAdmin(KeptAdmin):
         ("date", lambda e: e.created_at.isoformat()), ("kind", "kind"), ("amount", _in_rupees("amount")),
         ("subscription", lambda e: e.subscription.reference), ("plan", lambda e: e.plan.name),
         ("gateway", "gateway"), ("payment reference", "gateway_payment_ref"), ("reason", "reason"),
-    ], "Export selected entries as CSV (amounts in rupees)")]
+    ], "Export selected entries as CSV (amounts in rupees)", related=("subscription", "plan"))]
 
 
 @admin.register(WebhookEvent)

@@ -28,7 +28,9 @@ def _subscription_changed(sender, instance, **kwargs):
     reader_changed(instance.user_id)
 
 
-def _plan_changed(sender, instance, **kwargs):
+def _plan_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"gateway_refs"}:
+        return  # the provider's ids for the plan: no reader's benefits or offer change
     from masthead.access.entitlements import readers_changed
     from masthead.access.read import forget_offers
 

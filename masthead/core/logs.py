@@ -270,6 +270,9 @@ class RequestLogMiddleware:
 
     @staticmethod
     def _log(request, response, duration: float) -> None:
+        level = logging.ERROR if response.status_code >= 500 else logging.INFO
+        if not request_logger.isEnabledFor(level):
+            return  # MASTHEAD_REQUEST_LOG_LEVEL turns the line off: build nothing
         match = getattr(request, "resolver_match", None)
         path = mask_path(request.path, match.kwargs if match else None)
         fields = {
@@ -286,7 +289,6 @@ class RequestLogMiddleware:
         user = _loaded_user(request)
         if user is not None and user.is_authenticated:
             fields["user_id"] = user.pk
-        level = logging.ERROR if response.status_code >= 500 else logging.INFO
         request_logger.log(
             level, "%s %s %s %.1fms", request.method, path, response.status_code, duration * 1000,
             extra={"fields": fields},
