@@ -13,9 +13,10 @@ class AccessRulesAdmin(admin.ModelAdmin):
         ("Archive", {"fields": ["archive_days"]}),
         ("Always free / always premium", {"fields": ["free_sections", "premium_sections", "free_tags",
                                                      "premium_tags"]}),
+        ("Market analysis", {"fields": ["market_sections"]}),
         ("Search crawlers", {"fields": ["crawler_domains", "crawler_ip_ranges"]}),
     ]
-    filter_horizontal = ["free_sections", "premium_sections", "free_tags", "premium_tags"]
+    filter_horizontal = ["free_sections", "premium_sections", "market_sections", "free_tags", "premium_tags"]
 
     def has_add_permission(self, request):
         return not AccessRules.objects.exists()

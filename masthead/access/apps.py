@@ -29,7 +29,7 @@ class AccessConfig(AppConfig):
 
         post_save.connect(rules_changed, sender=AccessRules, dispatch_uid="masthead.access.rules_saved")
         post_delete.connect(rules_changed, sender=AccessRules, dispatch_uid="masthead.access.rules_deleted")
-        for field in ("free_sections", "premium_sections", "free_tags", "premium_tags"):
+        for field in ("free_sections", "premium_sections", "market_sections", "free_tags", "premium_tags"):
             m2m_changed.connect(rules_changed, sender=getattr(AccessRules, field).through,
                                 dispatch_uid=f"masthead.access.rules_{field}")
 

@@ -53,8 +53,7 @@ class Benefit(str, enum.Enum):
     MARKETS = (
         "markets", "Market analysis",
         "Market analysis and investment ideas",
-        "the market analysis section (not built yet: no rule reserves it)",
-        False,
+        "stories in the market analysis sections (access.decision; the paywall rules name the sections)",
     )
     ARCHIVE = (
         "archive", "The archive",

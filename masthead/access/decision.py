@@ -31,6 +31,7 @@ class Reason(str, enum.Enum):
     LIMIT_REACHED = "limit_reached"
     PREMIUM = "premium"                      # premium needs a subscription
     ARCHIVE = "archive"                      # archive needs a subscription
+    MARKETS = "markets"                      # the market analysis needs its benefit
     REGISTRATION_REQUIRED = "registration_required"
     COOKIES_REQUIRED = "cookies_required"    # a client that keeps no meter cookie
 
@@ -43,6 +44,7 @@ class Reason(str, enum.Enum):
 NEEDS = {
     Reason.PREMIUM: Benefit.PREMIUM,
     Reason.ARCHIVE: Benefit.ARCHIVE,
+    Reason.MARKETS: Benefit.MARKETS,
 }
 
 _LABELS = {
@@ -54,6 +56,7 @@ _LABELS = {
     Reason.LIMIT_REACHED: "limit reached",
     Reason.PREMIUM: "premium needs a subscription",
     Reason.ARCHIVE: "archive needs a subscription",
+    Reason.MARKETS: "market analysis needs a subscription",
     Reason.REGISTRATION_REQUIRED: "registration required",
     Reason.COOKIES_REQUIRED: "free articles need cookies",
 }
@@ -103,6 +106,8 @@ class Rules:
     premium_sections: frozenset[str] = frozenset()
     free_tags: frozenset[str] = frozenset()
     premium_tags: frozenset[str] = frozenset()
+    # Sections that are the market analysis: their stories need Benefit.MARKETS.
+    market_sections: frozenset[str] = frozenset()
     registration_wall: int = 0  # anonymous reads before a free account is needed; 0 = off
     teaser_paragraphs: int = 1
     archive_days: int = 30  # 0 = no archive rule
@@ -163,8 +168,11 @@ def effective_access(item: ItemFacts, rules: Rules) -> Access:
     """The item's access after the publisher's section and tag rules.
 
     Always-premium wins over always-free (a premium section stays premium even when a
-    story carries a free tag), and both win over the article's own setting.
+    story carries a free tag), and both win over the article's own setting. The market
+    analysis is for subscribers, so its sections are premium too.
     """
+    if item.section_slug in rules.market_sections:
+        return Access.PREMIUM
     if item.section_is_premium or item.section_slug in rules.premium_sections or item.tag_slugs & rules.premium_tags:
         return Access.PREMIUM
     if item.section_slug in rules.free_sections or item.tag_slugs & rules.free_tags:
@@ -201,6 +209,8 @@ def classify(
         return final(True, Reason.FREE)
     if is_archived(item, rules, now) and Benefit.ARCHIVE not in benefits:
         return final(False, Reason.ARCHIVE)
+    if item.section_slug in rules.market_sections:
+        return final(Benefit.MARKETS in benefits, Reason.ENTITLED if Benefit.MARKETS in benefits else Reason.MARKETS)
     if access is Access.PREMIUM:
         return final(Benefit.PREMIUM in benefits, Reason.ENTITLED if Benefit.PREMIUM in benefits else Reason.PREMIUM)
     if benefits & {Benefit.METERED, Benefit.PREMIUM}:

@@ -75,6 +75,11 @@ class AccessRules(models.Model):
     premium_sections = models.ManyToManyField(
         "content.Section", blank=True, related_name="+", help_text="Stories in these sections are always premium."
     )
+    market_sections = models.ManyToManyField(
+        "content.Section", blank=True, related_name="+", verbose_name="market analysis sections",
+        help_text="The market analysis: stories in these sections need the market analysis benefit "
+        "(a plan that sells it), not only a premium one.",
+    )
     free_tags = models.ManyToManyField("content.Tag", blank=True, related_name="+")
     premium_tags = models.ManyToManyField("content.Tag", blank=True, related_name="+")
     crawler_domains = models.TextField(

@@ -50,6 +50,7 @@ def from_row(row) -> Rules:
         premium_sections=frozenset(row.premium_sections.values_list("slug", flat=True)),
         free_tags=frozenset(row.free_tags.values_list("slug", flat=True)),
         premium_tags=frozenset(row.premium_tags.values_list("slug", flat=True)),
+        market_sections=frozenset(row.market_sections.values_list("slug", flat=True)),
         crawler_domains=_lines(row.crawler_domains),
         crawler_ip_ranges=_lines(row.crawler_ip_ranges),
     )

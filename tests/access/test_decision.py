@@ -25,6 +25,10 @@ NONE = frozenset()
 SUBSCRIBER = frozenset({Benefit.PREMIUM, Benefit.METERED, Benefit.ARCHIVE, Benefit.AD_FREE})
 NO_ARCHIVE = frozenset({Benefit.PREMIUM, Benefit.METERED})
 METERED_ONLY = frozenset({Benefit.METERED})
+WITH_MARKETS = SUBSCRIBER | {Benefit.MARKETS}
+MARKETS_ONLY = frozenset({Benefit.MARKETS})
+# "analysis" is the market analysis; the archive rule still applies to it.
+MARKETS = Rules(free_limit=5, archive_days=30, market_sections=frozenset({"analysis"}))
 
 
 def item(access=Access.METERED, age_days=1, section="news", tags=(), section_premium=False):
@@ -69,6 +73,17 @@ CASES = [
     (anon,       item(Access.FREE, section_premium=True), NONE,      RULES,   None,     False, Reason.PREMIUM),
     (anon,       item(Access.FREE, section="x", tags=("p",)), NONE,  Rules(free_sections=frozenset({"x"}), premium_tags=frozenset({"p"})), None, False, Reason.PREMIUM),
     (anon,       item(),                                NONE,        Rules(free_limit=0), None, False, Reason.LIMIT_REACHED),
+    (anon,       item(section="analysis"),              NONE,        MARKETS, None,     False, Reason.MARKETS),
+    (member,     item(section="analysis"),              METERED_ONLY, MARKETS, None,    False, Reason.MARKETS),
+    (member,     item(section="analysis"),              SUBSCRIBER,  MARKETS, None,     False, Reason.MARKETS),
+    (member,     item(Access.FREE, section="analysis"), SUBSCRIBER,  MARKETS, None,     False, Reason.MARKETS),
+    (anon,       item(Access.FREE, section="analysis"), NONE,        Rules(market_sections=frozenset({"analysis"}), free_sections=frozenset({"analysis"})), None, False, Reason.MARKETS),
+    (member,     item(section="analysis"),              WITH_MARKETS, MARKETS, None,    True,  Reason.ENTITLED),
+    (member,     item(Access.PREMIUM, section="analysis"), MARKETS_ONLY, MARKETS, None, True,  Reason.ENTITLED),
+    (member,     item(section="analysis", age_days=31), WITH_MARKETS, MARKETS, None,    True,  Reason.ENTITLED),
+    (member,     item(section="analysis", age_days=31), MARKETS_ONLY, MARKETS, None,    False, Reason.ARCHIVE),
+    (member,     item(section="news"),                  MARKETS_ONLY, MARKETS, new_read, True, Reason.METERED),
+    (crawler,    item(section="analysis"),              NONE,        MARKETS, None,     True,  Reason.VERIFIED_CRAWLER),
 ]
 
 
@@ -110,10 +125,16 @@ def test_the_archive_starts_after_exactly_archive_days():
     assert effective_access(item(), RULES) is Access.METERED
 
 
+def test_the_market_analysis_is_premium_in_listings_and_opens_only_with_its_benefit():
+    assert effective_access(item(Access.FREE, section="analysis"), MARKETS) is Access.PREMIUM
+    refused = decide(member, item(section="analysis"), SUBSCRIBER, MARKETS, NOW)
+    assert refused.needs is Benefit.MARKETS
+
+
 def test_reasons_have_the_issue_labels():
     assert [r.label for r in Reason] == [
         "free item", "entitled", "metered and counted now", "already counted this period", "verified crawler",
-        "limit reached", "premium needs a subscription", "archive needs a subscription", "registration required",
+        "limit reached", "premium needs a subscription", "archive needs a subscription", "market analysis needs a subscription", "registration required",
         "free articles need cookies",
     ]
 
