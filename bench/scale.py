@@ -176,7 +176,7 @@ def render_nginx_site(listen: str, upstream_ports: list[int]) -> str:
     """deploy/nginx/masthead.conf.template with its two names filled in, as the nginx image does."""
     servers = " ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in upstream_ports)
     text = NGINX_TEMPLATE.read_text()
-    text = text.replace("${MASTHEAD_NGINX_LISTEN}", listen).replace("${MASTHEAD_UPSTREAM_SERVERS}", servers)
+    text = text.replace("${NGINX_LISTEN}", listen).replace("${NGINX_UPSTREAM_SERVERS}", servers)
     left = re.findall(r"\$\{[A-Z_]+\}", text)
     expect(not left, f"the nginx template names {left} that the scale check does not fill in")
     return text
