@@ -478,9 +478,21 @@ def check_publish_seen_on_the_other(d: Deployment, report) -> None:
     answer = editor.submit("/admin/content/article/", {"action": "publish_now", "_selected_action": d.facts["draft_pk"],
                                                        "index": "0", "select_across": "0"})
     expect(answer.status == 200 and "Published 1 story" in answer.body, "the admin did not publish the draft")
-    after = seen_within(lambda: on_b.get("/").body, lambda body: DRAFT_HEADLINE in body, TOKEN_SECONDS)
-    expect(after <= TOKEN_SECONDS + 1.0, f"the other server showed the story {after:.2f} s after it was published")
-    report(f"publish: published in the admin on one server, on the other's home page {after:.2f} s later "
+    published_at = time.monotonic()
+    # Polled for as long as the documented bound: when it first showed there (for the report)...
+    first_seen = None
+    while time.monotonic() - published_at < TOKEN_SECONDS:
+        asked = time.monotonic()
+        if DRAFT_HEADLINE in on_b.get("/").body:
+            first_seen = asked - published_at
+            break
+        time.sleep(0.05)
+    # ...and, the check: a request the other server gets once the bound has passed shows it.
+    time.sleep(max(0.0, published_at + TOKEN_SECONDS - time.monotonic()))
+    expect(DRAFT_HEADLINE in on_b.get("/").body,
+           f"the other server's home page lacked the story {TOKEN_SECONDS:g} s after it was published")
+    when = f"{first_seen:.2f} s" if first_seen is not None else f"{TOKEN_SECONDS:g} s"
+    report(f"publish: published in the admin on one server, on the other's home page {when} later "
            f"(MASTHEAD_TOKEN_SECONDS={TOKEN_SECONDS:g})")
 
 
@@ -734,9 +746,10 @@ def scale_check(database_url: str, redis_url: str, *, bench_seconds: int = 0, wo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Two app servers behind nginx on one PostgreSQL and one Redis.")
     parser.add_argument("command", nargs="?", default="check", choices=["check", "prepare"])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/mh_ops",
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/masthead",
                         help="a PostgreSQL server and base name; the check uses <name>_scale (recreated)")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7",
+                        help="shared safely: this run's keys have a prefix of their own, nothing is flushed")
     parser.add_argument("--bench", type=int, default=0, metavar="SECONDS",
                         help="also measure req/s through nginx with one and two app servers (wrk, SECONDS each)")
     args = parser.parse_args(argv)
