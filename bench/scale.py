@@ -612,10 +612,11 @@ def check_kill_mid_load(d: Deployment, report, seconds: float = 6.0, threads: in
 
     def one_reader(rng: random.Random) -> None:
         chosen = rng.sample(stories, limit + 2)
-        reader, first = None, None
         outcome: dict[str, bool] = {}
         try:
             reader, first = new_reader(d.url("nginx"), chosen[0])
+            with lock:
+                count[0] += 2  # the cookie check's redirect and the read it leads to
             outcome[chosen[0][0]] = granted(first, chosen[0][1])
             for story in chosen[1:]:
                 answer = reader.get(story[0], follow=False)
@@ -629,7 +630,6 @@ def check_kill_mid_load(d: Deployment, report, seconds: float = 6.0, threads: in
                 errors.append(f"{type(exc).__name__}: {exc}")
             return
         with lock:
-            count[0] += 2  # the cookie check's redirect and the read it leads to
             readers.append((reader, outcome))
 
     def load(n: int) -> None:
@@ -654,8 +654,8 @@ def check_kill_mid_load(d: Deployment, report, seconds: float = 6.0, threads: in
     for reader, outcome in readers:
         fresh = next(s for s in stories if s[0] not in outcome)
         expect(gated(reader.on(d.url("b")).get(fresh[0], follow=False)), "a reader's meter lost a count")
-    report(f"kill: {count[0]} requests from {len(readers)} readers through nginx; one server SIGKILLed after "
-           f"{killed_at} (it had served {served_by_a} of them): none lost, every reader granted exactly "
+    report(f"kill: {count[0]} requests from {len(readers)} readers through nginx; one server SIGKILLed once "
+           f"{killed_at} had been answered ({served_by_a} of them by it): none lost, every reader granted exactly "
            f"{limit}, and refused the next story")
 
 
@@ -769,9 +769,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     table = next((line for line in lines if line.startswith("Load average")), None)
+    checks = [line for line in lines if line is not table and not line.startswith("bench:")]
     if table:
         print("\n" + table)
-    print(f"\nscale check passed: {len(lines) - bool(table)} checks in {time.monotonic() - started:.0f} s")
+        results = ROOT / "bench" / "results" / f"{time.strftime('%Y-%m-%d')}-scale-{socket.gethostname()}.md"
+        results.parent.mkdir(exist_ok=True)
+        results.write_text(f"# Scale check {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+                           + "\n".join(f"- {line}" for line in checks) + "\n\n" + table + "\n")
+        print(f"written to {results.relative_to(ROOT)}")
+    print(f"\nscale check passed: {len(checks)} checks in {time.monotonic() - started:.0f} s")
     return 0
 
 
