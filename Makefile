@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: demo test bench install install-test clean
+.PHONY: demo test bench scale-check install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Two app servers behind nginx on PostgreSQL + Redis (docs/operations.md, "Scale check").
+# SCALE_ARGS="--bench 10" adds requests per second with one and with two app servers.
+scale-check: $(VENV)/.installed-test
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-results .pytest_cache

@@ -15,6 +15,9 @@ BASE_DIR = DATA_DIR
 TESTING = "pytest" in sys.modules or env_bool("TESTING")
 
 SECRET_KEY = secret_key(DATA_DIR)
+# Keys retired by a rotation: what they signed (sessions, meter cookies, reset links) is
+# still accepted, while everything new is signed with SECRET_KEY (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -64,9 +64,9 @@ def cookie_value(meter_id: str, *, capped: bool = False, flag: str = "") -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _verified(value: str, key: str) -> tuple[str, str] | None:
-    # Memoised by (cookie, secret key): checking the signature is an HMAC per read, and
-    # the same reader sends the same cookie on every request.
+def _verified(value: str, key: str, fallbacks: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    # Memoised by (cookie, secret key, retired keys): checking the signature is an HMAC per
+    # read, and the same reader sends the same cookie on every request.
     try:
         raw = _signer().unsign(value)
     except signing.BadSignature:
@@ -79,7 +79,7 @@ def read_cookie_flag(value: str | None) -> tuple[str, str] | None:
     """(meter id, flag) from a cookie value, or None if absent or forged."""
     if not value or len(value) > 200:
         return None
-    return _verified(value, settings.SECRET_KEY)
+    return _verified(value, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
 
 
 def read_cookie(value: str | None) -> tuple[str, bool] | None:

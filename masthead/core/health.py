@@ -50,11 +50,26 @@ def check_database() -> None:
         cursor.fetchone()
 
 
+# Databases this process has found fully migrated. Building the migration graph costs tens
+# of milliseconds, and a process's migrations cannot change under it: once every one is
+# applied, later probes need not ask again (until the process restarts, with new code).
+_migrated: set[tuple[str, str]] = set()
+
+
 def check_migrations() -> None:
     connection = connections["default"]
+    identity = (connection.vendor, str(connection.settings_dict.get("NAME")))
+    if identity in _migrated:
+        return
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise CheckFailed("unapplied")
+    _migrated.add(identity)
+
+
+def forget_migrations() -> None:
+    """Ask the database again at the next probe."""
+    _migrated.clear()
 
 
 def check_cache() -> None:

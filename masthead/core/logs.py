@@ -263,6 +263,8 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = rid
             duration = time.perf_counter() - started
+            # The metrics middleware (outside this one) reports the same timing.
+            request.masthead_seconds = duration
             self._log(request, response, duration)
             return response
         finally:

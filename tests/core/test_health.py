@@ -103,6 +103,25 @@ def test_redis_is_skipped_on_the_embedded_default():
     assert _body(response)["checks"]["redis"] == {"status": "skipped"}
 
 
+@pytest.fixture(autouse=True)
+def _migrations_asked_afresh():
+    health.forget_migrations()
+    yield
+    health.forget_migrations()
+
+
+def test_readyz_asks_about_migrations_once_they_are_all_applied(monkeypatch):
+    assert Client().get("/readyz").status_code == 200
+
+    def no_second_graph(*args, **kwargs):
+        raise AssertionError("the migration graph was built again")
+
+    monkeypatch.setattr(health, "MigrationExecutor", no_second_graph)
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    assert _body(response)["checks"]["migrations"] == {"status": "ok"}
+
+
 def test_readyz_is_503_when_a_migration_is_not_applied():
     # Given the record of one applied migration removed (the test's transaction restores it)
     with connection.cursor() as cursor:

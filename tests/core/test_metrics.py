@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 from prometheus_client import REGISTRY
 
 from masthead.core import metrics
@@ -179,3 +180,16 @@ def test_serve_gives_several_workers_an_emptied_folder_and_one_worker_none(tmp_p
     assert not stale.exists()
     settings.MASTHEAD_METRICS_DIR = "/srv/masthead/metrics"
     assert prepare_metrics_dir(8001, 2) == "/srv/masthead/metrics"
+
+
+def test_the_histogram_and_the_log_line_report_one_timing(monkeypatch):
+    seen = []
+    monkeypatch.setattr(metrics, "observe_request", lambda view, method, status, seconds: seen.append(seconds))
+    request = RequestFactory().get("/")
+
+    def handler(req):
+        req.masthead_seconds = 0.125  # what the request log middleware measured
+        return HttpResponse("ok")
+
+    metrics.MetricsMiddleware(handler)(request)
+    assert seen == [0.125]
