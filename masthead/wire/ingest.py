@@ -104,8 +104,11 @@ def _compare(item: WireItem, story: WireStory) -> int:
     """1 when the item is newer than what was ingested, 0 the same, -1 older."""
     if item.version is not None and story.version is not None and item.version != story.version:
         return 1 if item.version > story.version else -1
-    if item.version_created and story.version_created and item.version_created != story.version_created:
-        return 1 if item.version_created > story.version_created else -1
+    if item.version_created and story.version_created:
+        if item.version_created != story.version_created:
+            return 1 if item.version_created > story.version_created else -1
+        return 0  # the same version, perhaps sent again in another format
+    # Neither a version nor a version time (most RSS): a changed text is a new version.
     return 0 if item.digest == story.item_digest else 1
 
 
