@@ -61,12 +61,22 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class UploadForm(forms.Form):
-    files = forms.FileField(widget=MultipleFileInput(attrs={"multiple": True}),
-                            help_text="ninjs (.json), NewsML-G2 or NITF (.xml), RSS or Atom files.")
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way)."""
 
-    def clean_files(self):
-        return self.files.getlist("files")
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="ninjs (.json), NewsML-G2 or NITF (.xml), RSS or Atom files.")
 
 
 @admin.register(WireSource)

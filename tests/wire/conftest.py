@@ -60,3 +60,16 @@ def ingest_bytes(wire_source, data: bytes, name: str = "item.json"):
     from masthead.wire.transports.base import Document
 
     return ingest_documents(wire_source, [Document(name=name, data=data, size=len(data))])
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("edna", "edna@example.com", "pw-edna-1234")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
