@@ -102,8 +102,8 @@ def quarantine(wire_source: WireSource, name: str, reason: str, data: bytes = b"
 
 def _compare(item: WireItem, story: WireStory) -> int:
     """1 when the item is newer than what was ingested, 0 the same, -1 older."""
-    if item.version is not None and story.version is not None and item.version != story.version:
-        return 1 if item.version > story.version else -1
+    if item.version is not None and story.version is not None:
+        return (item.version > story.version) - (item.version < story.version)
     if item.version_created and story.version_created:
         if item.version_created != story.version_created:
             return 1 if item.version_created > story.version_created else -1
