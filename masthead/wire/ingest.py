@@ -33,7 +33,7 @@ from masthead.wire import parsers
 from masthead.wire.items import Parsed, Status, WireItem
 from masthead.wire.models import Quarantined, Revision, WireSource, WireStory
 from masthead.wire.parsers.base import ParseError
-from masthead.wire.placement import credit_for, placement
+from masthead.wire.placement import Rules, credit_for, placement
 from masthead.wire.transports.base import Document
 
 log = logging.getLogger("masthead.wire")
@@ -150,7 +150,8 @@ def _story_fields(item: WireItem) -> dict:
     }
 
 
-def apply_item(wire_source: WireSource, item: WireItem, tally: Tally) -> tuple[str, Article | None]:
+def apply_item(wire_source: WireSource, item: WireItem, tally: Tally,
+               rules: Rules | None = None) -> tuple[str, Article | None]:
     """Turn one item into a new article, an update, a withdrawal, a pending revision or nothing."""
     now = clock.now()
     with transaction.atomic():
@@ -161,7 +162,7 @@ def apply_item(wire_source: WireSource, item: WireItem, tally: Tally) -> tuple[s
                 tally.notes.append(f"{item.guid}: a {item.status.value} notice for a story never received")
                 return IGNORED, None
             text = _article_text(wire_source, item)
-            section, tags = placement(wire_source, item)
+            section, tags = placement(wire_source, item, rules)
             article = content_actions.create_article(
                 section=section, tags=tags, access=wire_source.default_access, origin=Article.Origin.WIRE,
                 source=wire_source.source, source_reference=_reference(item.guid), **text,
@@ -264,7 +265,7 @@ def parse_document(wire_source: WireSource, document: Document) -> Parsed:
 
 
 def ingest_document(wire_source: WireSource, document: Document, tally: Tally,
-                    *, on_failure: Callable[..., None] | None = None) -> str | None:
+                    *, on_failure: Callable[..., None] | None = None, rules: Rules | None = None) -> str | None:
     """Ingest one document. Returns None, or the reason the whole document failed.
 
     `on_failure(name, reason, data, reference=, size=)` is told of each failure (default:
@@ -284,9 +285,10 @@ def ingest_document(wire_source: WireSource, document: Document, tally: Tally,
     for bad in parsed.unreadable:
         failed(document.name, bad.reason, bad.raw, reference=bad.reference)
         tally.quarantined += 1
+    rules = rules or Rules(wire_source)
     for item in parsed.items:
         try:
-            outcome, article = apply_item(wire_source, item, tally)
+            outcome, article = apply_item(wire_source, item, tally, rules)
         except ItemRejected as exc:
             failed(document.name, str(exc), b"", reference=item.guid, size=len(item.body_html.encode()))
             tally.quarantined += 1
@@ -307,9 +309,10 @@ def ingest_documents(wire_source: WireSource, documents: Iterable[Document], *,
     """Ingest documents in order, finishing each (a folder moves it aside) as it is done."""
     documents = list(documents)
     tally = Tally()
+    rules = Rules(wire_source)
     for done, document in enumerate(documents, start=1):
         try:
-            error = ingest_document(wire_source, document, tally)
+            error = ingest_document(wire_source, document, tally, rules=rules)
         except Exception as exc:  # noqa: BLE001 - e.g. the database went away: keep the file, say why
             log.exception("wire: %s failed", document.name)
             error = f"{exc.__class__.__name__}: {exc}"

@@ -17,23 +17,34 @@ def _keys(subject) -> set[str]:
     return keys - {""}
 
 
-def placement(wire_source, item: WireItem):
+class Rules:
+    """A source's placement rules, read once per run (not once per item)."""
+
+    def __init__(self, wire_source):
+        self.default_section = wire_source.default_section
+        self.default_tags = list(wire_source.default_tags.all())
+        self.mappings = [(m.subject.strip().lower(), m.section, list(m.tags.all()))
+                         for m in wire_source.mappings.select_related("section").prefetch_related("tags")]
+
+
+def placement(wire_source, item: WireItem, rules: Rules | None = None):
     """(section, tags): the first mapping with a section that matches one of the item's
     subjects sets the section (else the source's default); tags are the source's default
     tags plus those of every matching mapping."""
+    rules = rules or Rules(wire_source)
     keys = set()
     for subject in item.subjects:
         keys |= _keys(subject)
     section = None
-    tags = {tag.pk: tag for tag in wire_source.default_tags.all()}
-    for mapping in wire_source.mappings.all():
-        if mapping.subject.strip().lower() not in keys:
+    tags = {tag.pk: tag for tag in rules.default_tags}
+    for subject, mapped_section, mapped_tags in rules.mappings:
+        if subject not in keys:
             continue
-        if section is None and mapping.section_id:
-            section = mapping.section
-        for tag in mapping.tags.all():
+        if section is None and mapped_section is not None:
+            section = mapped_section
+        for tag in mapped_tags:
             tags[tag.pk] = tag
-    return section or wire_source.default_section, list(tags.values())
+    return section or rules.default_section, list(tags.values())
 
 
 def writer_of(byline: str) -> str:
