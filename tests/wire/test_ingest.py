@@ -53,7 +53,7 @@ def test_every_shared_sample_becomes_a_sensible_article(wire, client):
         html = page.content.decode()
         assert DISCLAIMER in html and article.credit.replace("'", "&#x27;") in html
     dpa = Article.objects.get(headline__startswith="Faktencheck")
-    assert dpa.credit == "By Christian Hollmann, dpa, AFP" or dpa.credit == "By Christian Hollmann, dpa"
+    assert dpa.credit == "By Christian Hollmann, dpa, AFP"  # "Von" read as "By"; the source is AFP here
 
 
 def test_re_ingesting_the_same_files_creates_nothing_new(wire):
@@ -288,3 +288,14 @@ def test_one_bad_item_is_quarantined_while_the_rest_of_its_feed_ingests(wire):
     assert (tally.new, tally.quarantined) == (1, 1)
     assert (row.reference, row.reason) == ("urn:test:list-2", "the item has no headline")
     assert json.loads(row.document.read())["uri"] == "urn:test:list-2"
+
+
+def test_a_newsml_remote_picture_beside_the_file_becomes_the_lead_image(wire, tmp_path):
+    shutil.copytree(OWN_SAMPLES / "pictures", tmp_path / "pictures")
+    shutil.copy(OWN_SAMPLES / "newsml-xhtml-message.xml", tmp_path / "message.xml")
+
+    actions.ingest_paths(wire, [str(tmp_path / "message.xml")])
+
+    port = Article.objects.get(headline__startswith="Cargo")
+    assert port.lead_image.name.endswith(".png") and port.lead_image_alt == "Cargo at JNPA port hits a record"
+    assert port.credit == "By Leena Dutta, AFP"
