@@ -156,3 +156,11 @@ def test_the_wire_stories_list_in_the_admin(wire, editor_client):
     html = editor_client.get("/admin/wire/wirestory/").content.decode()
 
     assert "Monsoon reaches Mumbai two days early" in html
+
+
+def test_the_sources_list_and_form_show_the_source_and_its_settings(wire, editor_client):
+    listing = editor_client.get("/admin/wire/wiresource/").content.decode()
+    form = editor_client.get(f"/admin/wire/wiresource/{wire.pk}/change/").content.decode()
+
+    assert "AFP" in listing and "Upload files" in listing
+    assert 'value="AFP"' in form and "{publication} journalist" in form and "Subject mappings" in form
