@@ -43,3 +43,10 @@ def register() -> None:
         from masthead.billing.webhooks import purge_rejected
 
         return purge_rejected()
+
+    # --- wire: each source is polled on its own interval (backing off after failures) ---
+    @db_periodic_task(crontab(minute="*"), name="masthead.wire.poll_due")
+    def wire_poll_due():
+        from masthead.wire.actions import poll_due
+
+        return poll_due().as_line()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "masthead.billing",
     "masthead.accounts",
     "masthead.api",
+    "masthead.wire",
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -273,6 +274,12 @@ if MASTHEAD_METRICS_DIR:
 # Where an app's settings live: each app's own `settings.py`-style defaults are read
 # through masthead.core.conf so publishers can override them with MASTHEAD_* variables.
 MASTHEAD_PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Wire ingest: limits on what one file, one story and one picture may be, and on every fetch.
+MASTHEAD_WIRE_MAX_FILE_MB = env_int("WIRE_MAX_FILE_MB", 20)
+MASTHEAD_WIRE_MAX_ITEM_KB = env_int("WIRE_MAX_ITEM_KB", 512)
+MASTHEAD_WIRE_MAX_PICTURE_MB = env_int("WIRE_MAX_PICTURE_MB", 10)
+MASTHEAD_WIRE_FETCH_TIMEOUT = float(env("WIRE_FETCH_TIMEOUT", "20"))
 MASTHEAD_SERVE_WORKERS = env_int("SERVE_WORKERS", 0)  # 0: one per core
 # How long a process keeps a version token read from the shared store (masthead.core.cache):
 # the bound on how long another process may serve an entry after a bump.

@@ -66,6 +66,8 @@ def article(request, year, month, day, slug):
     """An article for any reader: full, or teaser and paywall, as access.read() says."""
     now = clock.now()
     facts = rendering.facts_for_slug(slug)
+    if facts is not None and facts.status == Article.Status.WITHDRAWN and request.path == facts.url:
+        return withdrawn(request)
     if facts is None or not facts.is_live(now):
         raise Http404("No such article")
     if request.path != facts.url:
@@ -157,6 +159,14 @@ def _page(request, result: Read, *, preview_status: str = "", notice=None, csrf_
     response = TemplateResponse(request, "access/article.html", context)
     response.render()
     return response
+
+
+def withdrawn(request):
+    """A withdrawn story's address says so (410 Gone), and shows nothing of the story."""
+    response = TemplateResponse(request, "access/withdrawn.html", {}, status=410)
+    response.render()
+    response["X-Robots-Tag"] = "noindex"
+    return private(response)
 
 
 def preview(request, pk):

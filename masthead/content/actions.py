@@ -71,3 +71,60 @@ def _set_status(article: Article, status: str, by) -> Article:
         content_changed()
     _copy_back(row, article, fields)
     return article
+
+
+# --- stories that arrive from outside the admin (the wire) -------------------------------------
+
+TEXT_FIELDS = ("headline", "standfirst", "body", "credit")
+
+
+def create_article(*, headline: str, section, standfirst: str = "", body: str = "", access: str = "",
+                   origin: str = Article.Origin.STAFF, source=None, source_reference: str = "",
+                   credit: str = "", tags=()) -> Article:
+    """A new draft story (publish it with ``publish_article``). The body is cleaned on save."""
+    with transaction.atomic():
+        article = Article(
+            headline=headline[:300], section=section, standfirst=standfirst, body=body,
+            access=access or Article.Access.METERED, origin=origin, source=source,
+            source_reference=source_reference[:200], credit=credit[:300], status=Article.Status.DRAFT,
+        )
+        article.save()
+        if tags:
+            article.tags.set(tags)
+        content_changed()
+    return article
+
+
+def revise_article(article: Article, *, headline: str, standfirst: str, body: str, credit: str,
+                   updated_at: dt.datetime | None = None) -> Article:
+    """Replace a story's text in place: same row, same slug and date, so the same URL.
+
+    ``updated_at`` (default now) is what the page shows as "Updated" once the story is live.
+    """
+    with transaction.atomic():
+        row = _locked(article)
+        row.headline, row.standfirst, row.body, row.credit = headline[:300], standfirst, body, credit[:300]
+        row.updated_at = updated_at or clock.now()
+        fields = [*TEXT_FIELDS, "updated_at", "modified_at"]
+        row.save(update_fields=fields)
+        content_changed()
+    _copy_back(row, article, fields)
+    return article
+
+
+def set_lead_image(article: Article, *, name: str, content: bytes, alt: str = "", caption: str = "",
+                   credit: str = "") -> Article:
+    """Store a lead picture through Django's storage and show it with its caption and credit."""
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        row = _locked(article)
+        row.lead_image.save(name, ContentFile(content), save=False)
+        row.lead_image_alt = alt[:300]
+        row.lead_image_caption = caption[:300]
+        row.lead_image_credit = credit[:200]
+        fields = ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "modified_at"]
+        row.save(update_fields=fields)
+        content_changed()
+    _copy_back(row, article, fields)
+    return article

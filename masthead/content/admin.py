@@ -148,7 +148,7 @@ class ArticleAdmin(admin.ModelAdmin):
         }),
         ("Lead image", {"fields": ("lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"),
                         "classes": ("collapse",)}),
-        ("Origin", {"fields": ("origin", "source", "source_reference"), "classes": ("collapse",)}),
+        ("Origin", {"fields": ("origin", "source", "source_reference", "credit"), "classes": ("collapse",)}),
         ("History", {"fields": ("created_at", "modified_at"), "classes": ("collapse",)}),
     )
 

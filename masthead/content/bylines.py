@@ -16,5 +16,7 @@ def byline_of(names: Iterable[str], source_name: str = "") -> str:
 
 
 def byline(article) -> str:
-    """The byline of an Article (its authors and source loaded)."""
+    """The byline of an Article (its authors and source loaded): the printed credit when set."""
+    if getattr(article, "credit", ""):
+        return article.credit
     return byline_of((a.name for a in article.authors.all()), article.source.name if article.source_id else "")

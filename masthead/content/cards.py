@@ -18,6 +18,7 @@ CARD_FIELDS = (
     "id", "headline", "slug", "standfirst", "published_at", "updated_at", "created_at", "access",
     "is_top_story", "is_editors_pick", "origin", "lead_image", "lead_image_alt",
     "section__id", "section__slug", "section__name", "section__is_premium", "source__id", "source__name",
+    "source__disclaimer", "credit",
 )
 
 
@@ -48,6 +49,9 @@ class ArticleCard:
     image_url: str = ""
     image_alt: str = ""
     authors: tuple[Byline, ...] = field(default_factory=tuple)
+    credit: str = ""  # the printed byline of a wire story, when its source's rules give one
+    disclaimer: str = ""  # a wire story's disclaimer line: feeds carry it, listing pages do not
+
 
     @property
     def is_premium(self) -> bool:
@@ -55,6 +59,8 @@ class ArticleCard:
 
     @property
     def byline(self) -> str:
+        if self.credit:
+            return self.credit
         return byline_of((a.name for a in self.authors), self.source_name)
 
 
@@ -83,6 +89,8 @@ def card_for(article: Article) -> ArticleCard:
         image_url=article.lead_image.url if article.lead_image else "",
         image_alt=article.lead_image_alt,
         authors=tuple(Byline(a.name, a.get_absolute_url()) for a in article.authors.all()),
+        credit=article.credit,
+        disclaimer=article.disclaimer,
     )
 
 

@@ -1,7 +1,7 @@
 """RSS and Atom feeds for the whole site and for each section.
 
-Each item carries the headline, link, date, authors and the standfirst as its summary:
-never the body, for any item. That rule needs no access decision and cannot leak a
+Each item carries the headline, link, date, authors and the standfirst as its summary
+(and a wire story its source's disclaimer line): never the body, for any item. That rule needs no access decision and cannot leak a
 metered or premium story.
 """
 
@@ -41,6 +41,8 @@ class LatestStories(Feed):
         return item.headline
 
     def item_description(self, item: ArticleCard):
+        if item.disclaimer:
+            return f"{item.standfirst}\n\n{item.disclaimer}".strip()
         return item.standfirst
 
     def item_link(self, item: ArticleCard):
@@ -53,7 +55,7 @@ class LatestStories(Feed):
         return item.updated_at or item.published_at
 
     def item_author_name(self, item: ArticleCard):
-        return ", ".join(a.name for a in item.authors) or item.source_name or None
+        return item.credit or ", ".join(a.name for a in item.authors) or item.source_name or None
 
     def item_categories(self, item: ArticleCard):
         return [item.section_name]

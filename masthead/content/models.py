@@ -136,8 +136,9 @@ class Source(models.Model):
     disclaimer = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Shown under every story from this source, e.g. "
-        "'Disclaimer: No <Publication> journalist was involved in creation of this content'.",
+        help_text="Shown under every story from this source; {publication} is replaced by the "
+        "publication's name, e.g. 'Disclaimer: No {publication} journalist was involved in the "
+        "creation of this content.'",
     )
 
     class Meta:
@@ -145,6 +146,11 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def disclaimer_for(self, publication_name: str) -> str:
+        """The disclaimer line with the publication's name put in (plain replacement: a
+        stray brace in the text is shown as typed, never an error)."""
+        return (self.disclaimer or "").replace("{publication}", publication_name).strip()
 
 
 # Is it live? A published or scheduled story whose time has come: this rule and its query
@@ -207,6 +213,10 @@ class Article(models.Model):
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.STAFF)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     source_reference = models.CharField(max_length=200, blank=True, help_text="The agency's own id for the story.")
+    credit = models.CharField(
+        "byline as printed", max_length=300, blank=True,
+        help_text="e.g. 'By Meredith Jameson, AFP' (wire stories); empty: the authors, or the source's name.",
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         editable=False, help_text="Who last published, scheduled or withdrew the story.",
@@ -281,8 +291,11 @@ class Article(models.Model):
 
     @property
     def disclaimer(self) -> str:
+        """The source's disclaimer line for a wire story ("" for staff copy)."""
         if self.is_wire and self.source_id:
-            return self.source.disclaimer
+            from masthead.content.publication import current_publication
+
+            return self.source.disclaimer_for(current_publication().name)
         return ""
 
 

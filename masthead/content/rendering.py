@@ -37,7 +37,7 @@ from masthead.core.templatetags.masthead_time import machine_time
 PAYWALLED_CLASS = "paywalled-content"
 FACTS_TTL = dt.timedelta(minutes=5)
 PARTS_TTL = dt.timedelta(hours=24)
-RENDERING = "v2"  # names how parts are rendered: change it when that changes
+RENDERING = "v3"  # names how parts are rendered: change it when that changes
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,9 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
 
 def _footer(article) -> SafeString:
     disclaimer = ""
-    if article.is_wire and article.source_id and article.source.disclaimer:
-        disclaimer = format_html('<p class="article__disclaimer">{}</p>', article.source.disclaimer)
+    line = article.disclaimer
+    if line:
+        disclaimer = format_html('<p class="article__disclaimer">{}</p>', line)
     tags = ""
     names = list(article.tags.all())
     if names:

@@ -16,9 +16,11 @@ def seed(progress=print) -> dict:
     from masthead.accounts.demo import seed_accounts
     from masthead.billing.demo import seed_plans
     from masthead.content.demo import seed_content
+    from masthead.wire.demo import seed_wire
 
     seed_content(progress=progress)
     seed_rules(progress=progress)
+    seed_wire(progress=progress)
     seed_plans(progress=progress)
     seed_accounts(progress=progress)
     return {"editor": ensure_editor()}
