@@ -17,6 +17,7 @@ from masthead.content.cards import ArticleCard, cards
 from masthead.content.freshness import remember
 from masthead.content.models import Article, Section
 from masthead.content.publication import current_publication
+from masthead.content import search as fulltext
 from masthead.core import clock
 
 PAGE_SIZE = 20
@@ -202,18 +203,22 @@ def archive_day_page(day: dt.date, number: int) -> Page:
 
 
 # --- search -------------------------------------------------------------------------------
-def search(query: str) -> list[ArticleCard]:
-    """Live stories whose headline or standfirst holds every word of the query.
+def search(query: str, filters: fulltext.Filters | None = None, page: int = 1,
+           per_page: int = SEARCH_LIMIT) -> list[ArticleCard]:
+    """Live stories matching the query in their headline, standfirst or body, best first.
 
-    Bodies are never searched or shown: a match on gated text would reveal it.
+    Cards only: a card holds no body text. Snippets, which may quote the body, are made
+    by ``masthead.access.search`` from what the reader may read.
     """
-    words = [w for w in query.split() if w][:8]
-    if not words:
+    return search_cards(fulltext.find(fulltext.Query(query, filters or fulltext.Filters()), page, per_page).ids)
+
+
+def search_cards(ids: list[int]) -> list[ArticleCard]:
+    """Cards for these story ids in this order; a story no longer live is left out."""
+    if not ids:
         return []
-    condition = Q()
-    for word in words:
-        condition &= Q(headline__icontains=word) | Q(standfirst__icontains=word)
-    return cards(live().filter(condition)[:SEARCH_LIMIT])
+    by_id = {c.id: c for c in cards(live().filter(pk__in=ids))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 # --- feeds and sitemaps -------------------------------------------------------------------

@@ -58,7 +58,7 @@ register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 register_converter(DayConverter, "day")
 
-# The listing pages. The article page and the preview are access's views (access owns every
+# The listing pages. The article page, the preview and search are access's views (access owns every
 # read); the reader site (masthead/urls.py) puts them first under this namespace, so an
 # article's address stays content:article.
 urlpatterns = [
@@ -74,7 +74,6 @@ urlpatterns = [
     path("archive/<year:year>/", views.archive_year, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive_month, name="archive_month"),
     path("archive/<year:year>/<month:month>/<day:day>/", views.archive_day, name="archive_day"),
-    path("search/", views.search, name="search"),
     path("terms/", legal.terms, name="terms"),
     path("refunds/", legal.refunds, name="refunds"),
     path("contact/", legal.contact, name="contact"),
