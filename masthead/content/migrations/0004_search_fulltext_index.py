@@ -19,17 +19,19 @@ def create(apps, schema_editor):
     engine = _engine(schema_editor.connection)
     for statement in engine.CREATE:
         schema_editor.execute(statement)
+    from masthead.content.search.text import language
+
+    publication = apps.get_model("content", "Publication").objects.order_by("pk").first()
+    engine.configure(language(publication.locale if publication else "en"))
     Article = apps.get_model("content", "Article")
     ids = list(Article.objects.filter(status__in=["published", "scheduled"]).values_list("pk", flat=True)[:50001])
     if len(ids) <= 50000:  # a large archive is indexed by the command, with its progress bar
-        from masthead.content.search.text import language
-
-        publication = apps.get_model("content", "Publication").objects.order_by("pk").first()
-        engine.refresh(ids, config=language(publication.locale if publication else "en"))
+        engine.refresh(ids)
 
 
 def drop(apps, schema_editor):
-    for statement in _engine(schema_editor.connection).DROP:
+    engine = _engine(schema_editor.connection)
+    for statement in engine.DROP:
         schema_editor.execute(statement)
 
 

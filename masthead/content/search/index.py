@@ -62,6 +62,8 @@ def reindex(progress: Progress | None = None, batch: int = BATCH) -> tuple[int, 
 
     started = time.monotonic()
     search_engine = engine()
+    with transaction.atomic():
+        search_engine.configure()  # the publication's language, if it changed
     stories = Article.objects.filter(status__in=LIVE_STATES, published_at__isnull=False)
     total, done, indexed, last = stories.count(), 0, 0, 0
     if progress:

@@ -5,6 +5,11 @@ never reads the wide article rows) and ``document``: the headline (weight A), st
 (B) and body (C) in the publication's text search configuration. Queries are read by
 ``websearch_to_tsquery`` (quoted phrases, -exclusions, or), ranked by ``ts_rank`` (length
 normalised) with a recency boost.
+
+Both use one text search configuration, ``masthead_search``: a copy of PostgreSQL's
+configuration for the publication's language (english for en-IN) that also folds accents
+(the ``unaccent`` extension, where the server has it), so "cafe" finds "café" as on
+SQLite. ``configure()`` makes it (the migration, and ``reindex`` when the language changed).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from django.db import connection
 
 from masthead.content.search import filters as sql_filters
-from masthead.content.search.text import publication_language
+from masthead.content.search.text import LANGUAGES, publication_language
 from masthead.content.search.terms import Terms
 
 TABLE = "content_search_document"
@@ -29,7 +34,36 @@ CREATE = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (published_at)",
 ]
-DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
+DROP = [f"DROP TABLE IF EXISTS {TABLE}", "DROP TEXT SEARCH CONFIGURATION IF EXISTS masthead_search"]
+
+CONFIG = "masthead_search"
+
+
+def configure(language: str | None = None) -> bool:
+    """Make ``masthead_search`` follow `language` (the publication's, by default); True when
+    it changed, and the index must then be rebuilt (reindex does it)."""
+    language = language or publication_language()
+    if language not in set(LANGUAGES.values()) | {"simple"}:
+        raise ValueError(f"unknown text search language {language!r}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description(oid, 'pg_ts_config') FROM pg_ts_config WHERE cfgname = %s", [CONFIG])
+        row = cursor.fetchone()
+        if row is not None and row[0] == language:
+            return False
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")
+        accents = cursor.fetchone() is not None
+        if accents:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        cursor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")
+        # `language` is one of LANGUAGES' values (checked above), never reader input.
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = pg_catalog.{language})")
+        if accents:
+            stem = "simple" if language == "simple" else f"{language}_stem"
+            cursor.execute(f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR hword, hword_part, word "
+                           f"WITH unaccent, {stem}")
+        cursor.execute(f"COMMENT ON TEXT SEARCH CONFIGURATION {CONFIG} IS %s", [language])
+    return True
+
 
 _DOCUMENT = """
     setweight(to_tsvector(%(config)s::regconfig, coalesce(a.headline, '')), 'A') ||
@@ -42,12 +76,12 @@ _SCORE = ("ts_rank(d.document, q.q, 1) * (1 + 2.0 / (1 + greatest(extract(epoch 
           " / 31557600.0))")
 
 
-def refresh(ids: list[int], config: str | None = None) -> int:
+def refresh(ids: list[int]) -> int:
     """Index these stories as they are now (dropping any no longer live); returns how many
     are indexed. One statement per batch: the text is made searchable inside PostgreSQL."""
     if not ids:
         return 0
-    params = {"ids": list(ids), "config": config or publication_language(), "live": list(LIVE)}
+    params = {"ids": list(ids), "config": CONFIG, "live": list(LIVE)}
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {TABLE} WHERE article_id = ANY(%(ids)s) AND article_id NOT IN "
@@ -95,7 +129,7 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
 
     condition, params = sql_filters.sql(where, "d", lambda v: v)
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
-    head = [publication_language(), text]
+    head = [CONFIG, text]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT d.article_id FROM {TABLE} d, {query} WHERE d.document @@ q.q AND {condition} "

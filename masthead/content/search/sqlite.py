@@ -46,9 +46,9 @@ def _chunks(ids, size=500):
         yield ids[start:start + size]
 
 
-def refresh(ids: list[int], config: str | None = None) -> int:
+def refresh(ids: list[int]) -> int:
     """Index these stories as they are now (dropping any no longer live); returns how many
-    are indexed. (`config` is PostgreSQL's; FTS5 stems with Porter.)"""
+    are indexed."""
     indexed = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
@@ -80,6 +80,11 @@ def remove(ids: list[int]) -> None:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({marks})", chunk)
             cursor.execute(f"DELETE FROM {ENTRY} WHERE article_id IN ({marks})", chunk)
+
+
+def configure(language: str | None = None) -> bool:
+    """FTS5 stems with Porter whatever the language: nothing to follow."""
+    return False
 
 
 def sweep() -> None:
