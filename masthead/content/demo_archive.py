@@ -24,6 +24,7 @@ from masthead.content import demo_text as text
 from masthead.content.freshness import content_changed
 from masthead.content.models import Article, Author, Publication, Section, Tag
 from masthead.core import clock
+from masthead.core.db import refresh_planner_statistics
 
 SEED = 19970101
 FIRST_DAY = dt.date(1997, 1, 1)
@@ -124,6 +125,7 @@ def generate(count: int, progress: Progress | None = None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('content_article', 'id'), (SELECT max(id) FROM content_article))")
+    refresh_planner_statistics()
     content_changed()
     return done
 

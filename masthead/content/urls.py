@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 from masthead.content import feeds, legal, views
 from masthead.content.page_cache import anonymous_page_cache
 from masthead.content.sitemaps import SITEMAPS
+from masthead.content import views_sitemap
 from masthead.content.views_sitemap import news_sitemap
 
 app_name = "content"
@@ -78,13 +79,9 @@ urlpatterns = [
     path("refunds/", legal.refunds, name="refunds"),
     path("contact/", legal.contact, name="contact"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        anonymous_page_cache(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "content:sitemap"},
-        name="sitemap_index",
-    ),
+    path("sitemap.xml", anonymous_page_cache(views_sitemap.index), name="sitemap_index"),
     path("sitemap-news.xml", anonymous_page_cache(news_sitemap), name="sitemap_news"),
+    path("sitemap-articles.xml", anonymous_page_cache(views_sitemap.articles), name="sitemap_articles"),
     path(
         "sitemap-<section>.xml",
         anonymous_page_cache(sitemap_views.sitemap),

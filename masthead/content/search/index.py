@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from masthead.content.search import engine
+from masthead.core.db import refresh_planner_statistics
 
 BATCH = 2000
 # The fields whose change alters what the index holds for a story.
@@ -79,4 +80,5 @@ def reindex(progress: Progress | None = None, batch: int = BATCH) -> tuple[int, 
             progress(min(done, total), total)
     with transaction.atomic():
         search_engine.sweep()
+    refresh_planner_statistics()
     return indexed, time.monotonic() - started
