@@ -134,6 +134,7 @@ def test_listings_and_archive_counts_never_scan_the_article_table():
     assert plans
     for sql, plan in plans:
         assert not re.search(r"SCAN content_article\b", plan), f"{plan}\n{sql}"
-        if "ORDER BY" in sql and re.search(r"\bcontent_article\b", plan.split("|")[0]):
+        bounded = re.search(r"\"content_article\".\"id\" IN \(", sql)  # one page of ids: a small sort
+        if "ORDER BY" in sql and not bounded and re.search(r"\bcontent_article\b", plan.split("|")[0]):
             # A listing in date order reads an index in that order: never a sort of every row.
             assert "USE TEMP B-TREE FOR ORDER BY" not in plan, f"{plan}\n{sql}"
