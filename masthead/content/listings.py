@@ -117,7 +117,7 @@ def paginate(name: str, queryset, number: int, per_page: int = PAGE_SIZE) -> Pag
             return Page([], number, paginator.num_pages, paginator.count)
         page = paginator.page(number)
         ids = [a.pk for a in page.object_list]
-        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids))}
+        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids).order_by())}
         return Page([by_id[i] for i in ids], number, paginator.num_pages, paginator.count)
 
     page = remember(f"{name}:page:{number}", build)
@@ -223,7 +223,8 @@ def search_cards(ids: list[int]) -> list[ArticleCard]:
     """Cards for these story ids in this order; a story no longer live is left out."""
     if not ids:
         return []
-    by_id = {c.id: c for c in cards(live().filter(pk__in=ids))}
+    # No ORDER BY: the ids give the order, and a planner asked to sort may walk a date index.
+    by_id = {c.id: c for c in cards(live().filter(pk__in=ids).order_by())}
     return [by_id[i] for i in ids if i in by_id]
 
 

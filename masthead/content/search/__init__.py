@@ -29,6 +29,10 @@ from masthead.content.search.terms import Terms, parse
 PER_PAGE = 20
 # Readers page through the best thousand matches; past that a search is refined, not paged.
 MAX_RESULTS = 1000
+# Relevance is ranked among the newest CANDIDATES matches (newest by story id on SQLite, by
+# publication time on PostgreSQL), so a word found in half the archive costs what a rare
+# one does; every match of a rarer query is ranked.
+CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
     """Page ``page`` of the live stories matching ``query``, best first.
 
     Ranking: the engine's relevance (a headline match weighs most, then the standfirst,
-    then the body), boosted for recent stories: today x3, a year old x2, very old x1.
+    then the body), boosted for recent stories: today x3, a year old x2, very old x1,
+    among the newest CANDIDATES matches.
     """
     terms = query.terms
     if terms.empty or page < 1 or (page - 1) * per_page >= MAX_RESULTS:

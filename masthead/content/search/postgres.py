@@ -125,16 +125,19 @@ def indexed_count() -> int:
 
 def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
     """(ids of the page, matches counted up to MAX_RESULTS)."""
-    from masthead.content.search import MAX_RESULTS
+    from masthead.content.search import CANDIDATES, MAX_RESULTS
 
     condition, params = sql_filters.sql(where, "d", lambda v: v)
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
     head = [CONFIG, text]
     with connection.cursor() as cursor:
+        # The newest CANDIDATES matches, then ranked: ts_rank reads each document, so it
+        # runs on a bounded set whatever the word.
         cursor.execute(
-            f"SELECT d.article_id FROM {TABLE} d, {query} WHERE d.document @@ q.q AND {condition} "
+            f"SELECT d.article_id FROM (SELECT d.article_id, d.published_at, d.document FROM {TABLE} d, {query} "
+            f"WHERE d.document @@ q.q AND {condition} ORDER BY d.published_at DESC LIMIT %s) d, {query} "
             f"ORDER BY {_SCORE} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-            [*head, *params, where.now, limit, offset],
+            [*head, *params, CANDIDATES, *head, where.now, limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
         if offset == 0 and len(ids) < limit:

@@ -26,11 +26,33 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language) if language in STEMMERS else None
 
 
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str, language: str) -> str:
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(word) if stemmer else word
+
+
 def stems(words, language: str) -> set[str]:
     """The stems of the query's words (the words themselves without a stemmer)."""
-    stemmer = _stemmer(language)
     lowered = [w.lower() for w in words]
-    return set(stemmer.stemWords(lowered) if stemmer else lowered) | set(lowered)
+    return {_stem(w, language) for w in lowered} | set(lowered)
+
+
+def _keys(tokens: list[str], wanted: set[str], language: str) -> list[str | None]:
+    """Per token, the query stem it matches, or None. Only tokens that begin as a wanted
+    stem begins are stemmed (a stem keeps its word's first letters), each word once per
+    process: a snippet costs microseconds a word, not a stemmer run."""
+    prefixes = tuple({w[:3] for w in wanted})
+    keys: list[str | None] = []
+    for token in tokens:
+        if not token.startswith(prefixes):
+            keys.append(None)
+        elif token in wanted:
+            keys.append(token)
+        else:
+            stem = _stem(token, language)
+            keys.append(stem if stem in wanted else None)
+    return keys
 
 
 def _marked(text: str, spans: list[tuple[int, int]], hits: set[int], first: int, last: int) -> str:
@@ -49,11 +71,8 @@ def highlight(text: str, words, language: str) -> SafeString:
     spans = [m.span() for m in WORD.finditer(text or "")]
     if not spans:
         return mark_safe(escape(text or ""))
-    wanted = stems(words, language)
-    stemmer = _stemmer(language)
     tokens = [text[s:e].lower() for s, e in spans]
-    stemmed = stemmer.stemWords(tokens) if stemmer else tokens
-    hits = {i for i, (t, s) in enumerate(zip(tokens, stemmed)) if t in wanted or s in wanted}
+    hits = {i for i, key in enumerate(_keys(tokens, stems(words, language), language)) if key is not None}
     return mark_safe(escape(text[: spans[0][0]]) + _marked(text, spans, hits, 0, len(spans) - 1)
                      + escape(text[spans[-1][1]:]))
 
@@ -64,11 +83,8 @@ def snippet(text: str, words, language: str, window: int = WINDOW) -> SafeString
     spans = [m.span() for m in WORD.finditer(text or "")]
     if not spans:
         return mark_safe("")
-    wanted = stems(words, language)
-    stemmer = _stemmer(language)
     tokens = [text[s:e].lower() for s, e in spans]
-    stemmed = stemmer.stemWords(tokens) if stemmer else tokens
-    keys = [s if s in wanted else (t if t in wanted else None) for t, s in zip(tokens, stemmed)]
+    keys = _keys(tokens, stems(words, language), language)
     hits = {i for i, k in enumerate(keys) if k is not None}
     best, best_score = 0, -1
     for start in sorted({max(0, i - window // 4) for i in hits} or {0}):

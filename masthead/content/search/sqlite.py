@@ -32,7 +32,7 @@ CREATE = [
 ]
 DROP = [f"DROP TABLE IF EXISTS {TEXT}", f"DROP TABLE IF EXISTS {ENTRY}"]
 
-_SCORE = (f"(-bm25({TEXT}, 10.0, 4.0, 1.0)) * (1 + 2.0 / (1 + max(julianday(%s) - julianday(e.published_at), 0)"
+_SCORE = ("(-e.r) * (1 + 2.0 / (1 + max(julianday(%s) - julianday(e.published_at), 0)"
           " / 365.25))")
 
 
@@ -104,16 +104,20 @@ def indexed_count() -> int:
 
 def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
     """(ids of the page, matches counted up to MAX_RESULTS)."""
-    from masthead.content.search import MAX_RESULTS
+    from masthead.content.search import CANDIDATES, MAX_RESULTS
 
     match = fts5_match(terms)
     condition, params = sql_filters.sql(where, "e", _adapt)
     source = f"{TEXT} JOIN {ENTRY} e ON e.article_id = {TEXT}.rowid"
     with connection.cursor() as cursor:
+        # The newest CANDIDATES matches (FTS5 reads its lists in rowid order, newest last,
+        # so this stops early), then ranked: a common word costs what a rare one does.
         cursor.execute(
-            f"SELECT e.article_id FROM {source} WHERE {TEXT} MATCH %s AND {condition} "
-            f"ORDER BY {_SCORE} DESC, e.published_at DESC, e.article_id DESC LIMIT %s OFFSET %s",
-            [match, *params, _adapt(where.now), limit, offset],
+            f"SELECT id FROM (SELECT e.article_id AS id, e.published_at AS published_at, "
+            f"bm25({TEXT}, 10.0, 4.0, 1.0) AS r FROM {source} WHERE {TEXT} MATCH %s AND {condition} "
+            f"ORDER BY {TEXT}.rowid DESC LIMIT %s) e "
+            f"ORDER BY {_SCORE} DESC, e.published_at DESC, e.id DESC LIMIT %s OFFSET %s",
+            [match, *params, CANDIDATES, _adapt(where.now), limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
         if offset == 0 and len(ids) < limit:
