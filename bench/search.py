@@ -93,7 +93,14 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
     words = vocabulary()
     one = [rng.choice(words) for _ in range(args.queries)]
-    three = [" ".join(rng.sample(words, 3)) for _ in range(args.queries)]
+    # Three words a reader remembers from a story: from the headline of a random one.
+    top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    three = []
+    while len(three) < args.queries:
+        headline = Article.objects.filter(pk__gte=rng.randint(1, top)).values_list("headline", flat=True).first()
+        picked = [w.lower() for w in (headline or "").split() if len(w) > 3 and w.isalpha()]
+        if len(picked) >= 3:
+            three.append(" ".join(rng.sample(picked, 3)))
     request = RequestFactory().get("/search/")
     request.user = AnonymousUser()
     request.COOKIES = {}
