@@ -49,7 +49,7 @@ class Command(BaseCommand):
         self._serve(host, port)
 
     def _archive(self, count: int) -> None:
-        from masthead.content.demo_archive import generate_and_index
+        from masthead import demo
         from masthead.core.progress import Bar
 
         bars = []
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             bars.append(Bar(label, self.stdout))
             return bars[-1]
 
-        done = generate_and_index(count, bar_for)
+        done = demo.archive(count, bar_for)
         if bars:
             bars[-1].close()
         self.stdout.write(
