@@ -31,6 +31,12 @@ def register() -> None:
 
         return purge()
 
+    @db_periodic_task(crontab(minute="29", hour="3"), name="masthead.core.refresh_planner_statistics")
+    def refresh_planner_statistics():
+        from masthead.core.db import refresh_planner_statistics as refresh
+
+        return refresh()
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from masthead.access import article_page
+from masthead.access import article_page, search_page
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
 from masthead.content import urls as content_urls
@@ -21,6 +21,7 @@ content_patterns = [
     ),
     *content_urls.urlpatterns,
     path("preview/<int:pk>/", article_page.preview, name="preview"),
+    path("search/", search_page.search, name="search"),
 ]
 
 # The reader site first: the article and listing pages are the hot path, and no other

@@ -1,8 +1,9 @@
 """Every change to an article's life goes through here: the admin, the demo, the wire and
 commands call these so they all behave the same way.
 
-Each action locks the row, saves only the fields it changes, and leaves purging cached
-listings to ``content_changed()``, which runs again when the transaction commits.
+Each action locks the row, saves only the fields it changes, keeps the search index
+(``search.index``) current in the same transaction, and leaves purging cached listings to
+``content_changed()``, which runs again when the transaction commits.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from django.db import transaction
 
 from masthead.content.freshness import content_changed
 from masthead.content.models import Article
+from masthead.content.search import index as search_index
 from masthead.core import clock
+
+# What an editor changes in a story's text and placing (its status goes through publish,
+# withdraw and unpublish).
+EDITABLE = ("headline", "standfirst", "body", "section", "access", "updated_at", "is_editors_pick", "is_top_story",
+            "lead_image_alt", "lead_image_caption", "lead_image_credit")
 
 
 def _locked(article: Article) -> Article:
@@ -46,9 +53,37 @@ def publish_article(article: Article, at: dt.datetime | None = None, by=None) ->
         row.published_by = by if getattr(by, "pk", None) else None
         fields = ["status", "published_at", "published_by", "modified_at"]
         row.save(update_fields=fields)
+        search_index.refresh(row.pk)
         content_changed()
     _copy_back(row, article, fields)
     return article
+
+
+def update_article(article: Article, **changes) -> Article:
+    """Change a story's text or placing (headline, standfirst, body, section, access...):
+    saved, reindexed for search, and every cached listing retired."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"update_article() cannot change {', '.join(sorted(unknown))}: use the status actions")
+    with transaction.atomic():
+        row = _locked(article)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        fields = [*changes, "modified_at"]
+        row.save(update_fields=fields)
+        search_index.refresh(row.pk)
+        content_changed()
+    _copy_back(row, article, [*changes, "body", "modified_at"])
+    return article
+
+
+def delete_article(article: Article) -> None:
+    """Delete a story for good: gone from the site, the listings and the search index."""
+    with transaction.atomic():
+        pk = article.pk
+        Article.objects.filter(pk=pk).delete()
+        search_index.remove(pk)
+        content_changed()
 
 
 def withdraw_article(article: Article, by=None) -> Article:
@@ -68,6 +103,7 @@ def _set_status(article: Article, status: str, by) -> Article:
         row.published_by = by if getattr(by, "pk", None) else None
         fields = ["status", "published_by", "modified_at"]
         row.save(update_fields=fields)
+        search_index.refresh(row.pk)
         content_changed()
     _copy_back(row, article, fields)
     return article

@@ -19,6 +19,12 @@ class ContentConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(freshness.content_changed_receiver, sender=model,
                                dispatch_uid=f"masthead.content.bump.{signal is post_save}.{model.__name__}")
+        # The search index follows every save and delete the actions did not make.
+        from masthead.content.search import index as search_index
+
+        post_save.connect(search_index.article_saved, sender=models.Article, dispatch_uid="masthead.content.search.saved")
+        post_delete.connect(search_index.article_deleted, sender=models.Article,
+                            dispatch_uid="masthead.content.search.deleted")
         for through in (models.Article.authors.through, models.Article.tags.through):
             m2m_changed.connect(freshness.content_changed_receiver, sender=through,
                                 dispatch_uid=f"masthead.content.bump.m2m.{through.__name__}")

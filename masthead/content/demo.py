@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from masthead.content import demo_text as text
 from masthead.content.freshness import content_changed
+from masthead.content.search import index as search_index
 from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.sanitize import clean_html
 from masthead.core import clock
@@ -282,6 +283,8 @@ def _articles(rng, writer, sections, tags, authors, sources, progress) -> int:
         [Tagging(article_id=ids[a.slug], tag_id=t.pk) for a, _, topics in planned for t in topics],
         batch_size=500,
     )
+    # bulk_create sends no post_save: the new stories are indexed for search here.
+    search_index.refresh(*ids.values())
     return len(planned)
 
 

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDay, TruncMonth, TruncYear
+from django.db.models import Q
 
 from masthead.content.cards import ArticleCard, cards
 from masthead.content.freshness import remember
-from masthead.content.models import Article, Section
+from masthead.content.models import Article, Section, is_live
 from masthead.content.publication import current_publication
+from masthead.content import search as fulltext
 from masthead.core import clock
 
 PAGE_SIZE = 20
@@ -117,7 +117,7 @@ def paginate(name: str, queryset, number: int, per_page: int = PAGE_SIZE) -> Pag
             return Page([], number, paginator.num_pages, paginator.count)
         page = paginator.page(number)
         ids = [a.pk for a in page.object_list]
-        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids))}
+        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids).order_by())}
         return Page([by_id[i] for i in ids], number, paginator.num_pages, paginator.count)
 
     page = remember(f"{name}:page:{number}", build)
@@ -147,20 +147,17 @@ class Period:
     count: int
 
 
-def _periods(trunc, queryset) -> list[Period]:
-    zone = current_publication().zone
-    rows = (
-        queryset.annotate(period=trunc("published_at", tzinfo=zone))
-        .values("period")
-        .annotate(n=Count("id"))
-        .order_by("-period")
-    )
-    periods: dict[dt.date, int] = {}
-    for row in rows:
-        moment = row["period"]
-        day = moment.astimezone(zone).date() if isinstance(moment, dt.datetime) else moment
-        periods[day] = periods.get(day, 0) + row["n"]
-    return [Period(start, n) for start, n in periods.items()]
+def _counted(boundaries: list[dt.date]) -> list[Period]:
+    """The live stories in each local period [boundaries[i], boundaries[i + 1]), newest
+    first, periods without stories left out. One indexed range count per period (the
+    article_live_by_date index holds the date and status): the cost follows the number of
+    periods, never the size of the archive, and no date is converted row by row."""
+    periods = []
+    for first, after in zip(boundaries, boundaries[1:]):
+        count = live().filter(_local_range(first, after)).count()
+        if count:
+            periods.append(Period(first, count))
+    return list(reversed(periods))
 
 
 def _local_range(first: dt.date, after: dt.date) -> Q:
@@ -173,12 +170,21 @@ def _local_range(first: dt.date, after: dt.date) -> Q:
 
 def archive_years() -> list[Period]:
     """Every year with stories, newest first, back to the oldest story."""
-    return remember("archive:years", lambda: _periods(TruncYear, live()))
+
+    def build():
+        oldest = live().order_by("published_at").values_list("published_at", flat=True).first()
+        if oldest is None:
+            return []
+        zone = current_publication().zone
+        first, last = oldest.astimezone(zone).year, clock.now().astimezone(zone).year
+        return _counted([dt.date(year, 1, 1) for year in range(first, last + 2)])
+
+    return remember("archive:years", build)
 
 
 def archive_months(year: int) -> list[Period]:
     def build():
-        return _periods(TruncMonth, live().filter(_local_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))))
+        return _counted([dt.date(year, month, 1) for month in range(1, 13)] + [dt.date(year + 1, 1, 1)])
 
     return remember(f"archive:{year}", build)
 
@@ -191,7 +197,8 @@ def archive_days(year: int, month: int) -> list[Period]:
     first = dt.date(year, month, 1)
 
     def build():
-        return _periods(TruncDay, live().filter(_local_range(first, _next_month(first))))
+        after = _next_month(first)
+        return _counted([first + dt.timedelta(days=n) for n in range((after - first).days + 1)])
 
     return remember(f"archive:{year}-{month}", build)
 
@@ -202,18 +209,27 @@ def archive_day_page(day: dt.date, number: int) -> Page:
 
 
 # --- search -------------------------------------------------------------------------------
-def search(query: str) -> list[ArticleCard]:
-    """Live stories whose headline or standfirst holds every word of the query.
+def search(query: str, filters: fulltext.Filters | None = None, page: int = 1,
+           per_page: int = SEARCH_LIMIT) -> list[ArticleCard]:
+    """Live stories matching the query in their headline, standfirst or body, best first.
 
-    Bodies are never searched or shown: a match on gated text would reveal it.
+    Cards only: a card holds no body text. Snippets, which may quote the body, are made
+    by ``masthead.access.search`` from what the reader may read.
     """
-    words = [w for w in query.split() if w][:8]
-    if not words:
+    return search_cards(fulltext.find(fulltext.Query(query, filters or fulltext.Filters()), page, per_page).ids)
+
+
+def search_cards(ids: list[int]) -> list[ArticleCard]:
+    """Cards for these story ids in this order; a story no longer live is left out."""
+    if not ids:
         return []
-    condition = Q()
-    for word in words:
-        condition &= Q(headline__icontains=word) | Q(standfirst__icontains=word)
-    return cards(live().filter(condition)[:SEARCH_LIMIT])
+    # By primary key alone, live checked here: with the live() conditions in the query,
+    # SQLite's planner walks the whole (status, date) index rather than look up 20 rows.
+    now = clock.now()
+    rows = Article.objects.filter(pk__in=ids).order_by().values_list("pk", "status", "published_at")
+    shown = [pk for pk, status, published_at in rows if is_live(status, published_at, now)]
+    by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=shown).order_by())}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 # --- feeds and sitemaps -------------------------------------------------------------------

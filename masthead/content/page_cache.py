@@ -40,7 +40,7 @@ from masthead.content import freshness
 from masthead.core import cache, clock, metrics
 
 MESSAGES_COOKIE = "messages"
-CACHEABLE_PARAMS = {"page"}
+CACHEABLE_PARAMS = {"page", "p"}  # a listing's page; a sitemap file's number
 MAX_PATH = 190  # keeps cache keys short
 PUBLIC_MAX_AGE = 60
 MARK = "masthead_anonymous_page"  # set on a view whose anonymous pages may be kept

@@ -6,12 +6,15 @@ Entries carry URLs, dates and (for news) headlines only; nothing from a body.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
+from masthead.content.freshness import remember
 from masthead.content.listings import archive_months, archive_years, live
-from masthead.content.models import Section
+from masthead.content.models import Article, Section, article_path
 from masthead.content.publication import current_publication
 from masthead.core import clock
 
@@ -26,17 +29,71 @@ class SectionSitemap(Sitemap):
         return list(Section.objects.all())
 
 
-class ArticleSitemap(Sitemap):
-    changefreq = "daily"
-    limit = 5000
+# --- the article files ----------------------------------------------------------------------
+# The protocol's limit: at most 50,000 URLs in one sitemap file. Files follow the archive's
+# years, oldest first (a file's number never changes as the archive grows); a year with
+# more stories than that is split into several files. Every query is a range over the
+# article_live_by_date index (date, status, updated_at): no count or offset runs over the
+# whole archive.
+URLS_PER_FILE = 50_000
 
-    def items(self):
-        return live().select_related("section").only(
-            "id", "slug", "published_at", "updated_at", "created_at", "section__slug"
-        ).order_by("-published_at", "-pk")
 
-    def lastmod(self, article):
-        return article.updated_at or article.published_at
+@dataclass(frozen=True)
+class ArticleFile:
+    number: int  # ?p= of sitemap-articles.xml, from 1
+    year: int
+    part: int  # 0 for the first file of its year
+    lastmod: dt.datetime | None
+
+
+def _year_range(year: int):
+    zone = current_publication().zone
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    return live().filter(published_at__gte=start, published_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=zone))
+
+
+def _file_rows(year: int, part: int):
+    return _year_range(year).order_by("published_at", "pk")[part * URLS_PER_FILE:(part + 1) * URLS_PER_FILE]
+
+
+def _lastmod(year: int, part: int, count: int) -> dt.datetime | None:
+    """The latest change among the file's stories: an update, else the publication time."""
+    rows = _year_range(year)
+    if count > URLS_PER_FILE:  # only then is the file a part of its year
+        rows = Article.objects.filter(pk__in=_file_rows(year, part).values("pk"))
+    found = rows.aggregate(updated=Max("updated_at"), published=Max("published_at"))
+    moments = [m for m in (found["updated"], found["published"]) if m is not None]
+    return max(moments) if moments else None
+
+
+def article_files() -> list[ArticleFile]:
+    """The article sitemap files with their lastmod, cached with the content version."""
+
+    def build():
+        files = []
+        for period in reversed(archive_years()):  # oldest first
+            year, count = period.start.year, period.count
+            for part in range(-(-count // URLS_PER_FILE)):
+                files.append(ArticleFile(len(files) + 1, year, part, _lastmod(year, part, count)))
+        return files
+
+    return remember("sitemap:article-files", build)
+
+
+def article_file_entries(number: int) -> list[tuple[str, dt.date]] | None:
+    """(path, lastmod day) of every story in file `number`; None for no such file."""
+    files = article_files()
+    if not 1 <= number <= len(files):
+        return None
+    chosen = files[number - 1]
+
+    def build():
+        zone = current_publication().zone
+        rows = _file_rows(chosen.year, chosen.part).values_list("slug", "published_at", "updated_at")
+        return [(article_path(published.astimezone(zone).date(), slug), (updated or published).date())
+                for slug, published, updated in rows]
+
+    return remember(f"sitemap:articles:{number}", build)
 
 
 class ArchiveSitemap(Sitemap):
@@ -57,7 +114,7 @@ class ArchiveSitemap(Sitemap):
         return item
 
 
-SITEMAPS = {"sections": SectionSitemap, "articles": ArticleSitemap, "archive": ArchiveSitemap}
+SITEMAPS = {"sections": SectionSitemap, "archive": ArchiveSitemap}
 
 
 def news_items():

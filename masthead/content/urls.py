@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 from masthead.content import feeds, legal, views
 from masthead.content.page_cache import anonymous_page_cache
 from masthead.content.sitemaps import SITEMAPS
+from masthead.content import views_sitemap
 from masthead.content.views_sitemap import news_sitemap
 
 app_name = "content"
@@ -58,7 +59,7 @@ register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 register_converter(DayConverter, "day")
 
-# The listing pages. The article page and the preview are access's views (access owns every
+# The listing pages. The article page, the preview and search are access's views (access owns every
 # read); the reader site (masthead/urls.py) puts them first under this namespace, so an
 # article's address stays content:article.
 urlpatterns = [
@@ -74,18 +75,13 @@ urlpatterns = [
     path("archive/<year:year>/", views.archive_year, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive_month, name="archive_month"),
     path("archive/<year:year>/<month:month>/<day:day>/", views.archive_day, name="archive_day"),
-    path("search/", views.search, name="search"),
     path("terms/", legal.terms, name="terms"),
     path("refunds/", legal.refunds, name="refunds"),
     path("contact/", legal.contact, name="contact"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        anonymous_page_cache(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "content:sitemap"},
-        name="sitemap_index",
-    ),
+    path("sitemap.xml", anonymous_page_cache(views_sitemap.index), name="sitemap_index"),
     path("sitemap-news.xml", anonymous_page_cache(news_sitemap), name="sitemap_news"),
+    path("sitemap-articles.xml", anonymous_page_cache(views_sitemap.articles), name="sitemap_articles"),
     path(
         "sitemap-<section>.xml",
         anonymous_page_cache(sitemap_views.sitemap),

@@ -115,14 +115,6 @@ def archive_day(request, year, month, day):
 
 
 @require_safe
-def search(request):
-    """Headline and standfirst search; results are cards, never body text."""
-    query = request.GET.get("q", "").strip()[:200]
-    results = listings.search(query) if query else []
-    return render(request, "content/search.html", {"query": query, "search_query": query, "results": results})
-
-
-@require_safe
 def robots_txt(request):
     """Crawlers may read the site; the account, billing and admin areas are not for them."""
     base = request.build_absolute_uri("/").rstrip("/")

@@ -26,6 +26,14 @@ def seed(progress=print) -> dict:
     return {"editor": ensure_editor()}
 
 
+def archive(count: int, progress_for=None) -> dict:
+    """Generate an archive of `count` stories from 1997 to today and index it for search
+    (`masthead demo --archive N`); `progress_for(label)` gives each stage its progress bar."""
+    from masthead.content.demo_archive import generate_and_index
+
+    return generate_and_index(count, progress_for)
+
+
 def ensure_editor() -> tuple[str, str]:
     """The demo editor: username and a password generated once and kept in the data dir.
 

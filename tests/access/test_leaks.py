@@ -4,6 +4,7 @@ limit) and premium articles is absent from everything a non-entitled reader can 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from urllib.parse import quote, quote_plus
 
@@ -56,7 +57,7 @@ def assert_no_canary(response, what, echo: str = ""):
         # The reader's own words come back in the search box, the title, pagination and
         # the login link's next=; those are not the article's text.
         text = re.sub(r"next=[^\"&]*", "", text)
-        for form in (echo, quote_plus(echo), quote(echo)):
+        for form in (echo, html.escape(echo), quote_plus(echo), quote(echo)):
             text = re.sub(re.escape(form), "", text, flags=re.I)
     headers = "\n".join(f"{k}: {v}" for k, v in response.items())
     for needle in [CANARY, *CANARY_WORDS, "marmoset testimony"]:
@@ -241,3 +242,41 @@ def test_a_body_that_splits_badly_leaks_on_no_channel(publication, settings, cas
         response = client.get("/search/", {"q": query})
         assert response.status_code == 200
         assert_no_canary(response, f"{case}: /search/?q={query} for {persona}", echo=query)
+
+
+# --- search: the body is searched, never quoted to a reader who may not read it ---------------
+def test_search_finds_gated_stories_by_their_body_yet_quotes_none_of_it(gated):
+    client, premium, metered, *_ = gated
+    for query in ["marmosets", "turquoise abacuses", '"seventeen turquoise"', "marmoset testimony"]:
+        response = client.get("/search/", {"q": query})
+        page = response.content.decode()
+
+        assert premium.headline in page and metered.headline in page, f"{query!r} should find both stories"
+        assert_no_canary(response, f"/search/?q={query}", echo=query)
+
+
+def test_search_quotes_the_body_to_a_reader_who_may_read_it(gated, django_user_model):
+    _, premium, metered, *_ = gated
+    staff = django_user_model.objects.create_user("desk", "desk@example.com", "pw-desk-1234", is_staff=True)
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get("/search/", {"q": "marmosets"}).content.decode()
+
+    # The same search that quotes nothing gated above quotes the canary here: the gate is
+    # the reader's access, not a search that never looks at the body.
+    assert "<mark>marmosets</mark>" in page
+    assert premium.headline in page and metered.headline in page
+
+
+def test_a_search_counts_no_read_on_the_meter(publication):
+    from masthead.access.meter.base import get_store  # noqa: F401  (the store the page uses)
+
+    stories = [ArticleFactory(headline=f"Pelican {n}", body="<p>Pelican news.</p>") for n in range(3)]
+    client = Client()
+    client.get(stories[0].get_absolute_url(), follow=True)  # one read counted, the cookie set
+    for _ in range(3):
+        client.get("/search/", {"q": "pelican"})
+
+    page = client.get(stories[1].get_absolute_url(), follow=True)
+    assert page.context["decision"].used == 2  # the first read and this one; no search counted

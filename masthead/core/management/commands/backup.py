@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.core.backup import BackupError, backup
-from masthead.core.progress import ProgressBar
+from masthead.core.progress import Stages
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             archive = Path(settings.DATA_DIR) / "backups" / f"masthead-{stamp}.tar.gz"
         try:
-            manifest = backup(Path(archive), progress=ProgressBar(self.stdout))
+            manifest = backup(Path(archive), progress=Stages(self.stdout))
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         files = manifest["files"]

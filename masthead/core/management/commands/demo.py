@@ -18,14 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="Set up and seed, then exit.")
+        parser.add_argument("--archive", type=int, default=0, metavar="N",
+                            help="Also generate an archive of N stories from 1997 to today (bulk, then indexed).")
 
-    def handle(self, *args, port, host, no_serve, **options):
+    def handle(self, *args, port, host, no_serve, archive=0, **options):
         from masthead import demo
 
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
         result = demo.seed(progress=lambda line: self.stdout.write("  " + line))
         username, password = result["editor"]
+        if archive < 0:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--archive takes a number of stories (0 or more)")
+        if archive:
+            self._archive(archive)
         call_command("collectstatic", interactive=False, verbosity=0)
         address = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nThe demo publication is at {address}"))
@@ -39,6 +47,26 @@ class Command(BaseCommand):
             return
         self.stdout.write("Press Ctrl-C to stop the server and the worker.\n")
         self._serve(host, port)
+
+    def _archive(self, count: int) -> None:
+        from masthead import demo
+        from masthead.core.progress import Bar
+
+        bars = []
+
+        def bar_for(label: str):
+            if bars:
+                bars[-1].close()
+            bars.append(Bar(label, self.stdout))
+            return bars[-1]
+
+        done = demo.archive(count, bar_for)
+        if bars:
+            bars[-1].close()
+        self.stdout.write(
+            f"  Archive: {done['added']:,} stories added in {done['write_seconds']:.1f}s; search index holds "
+            f"{done['indexed']:,} ({done['index_seconds']:.1f}s)"
+        )
 
     def _serve(self, host: str, port: int) -> None:
         # Stopped by a signal (a terminal closing, `timeout`, a service manager) as by Ctrl-C:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.core.backup import BackupError, restore
-from masthead.core.progress import ProgressBar
+from masthead.core.progress import Stages
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive, force=False, **options):
         started = time.monotonic()
         try:
-            result = restore(Path(archive), force=force, progress=ProgressBar(self.stdout))
+            result = restore(Path(archive), force=force, progress=Stages(self.stdout))
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         aside = f"; the files it replaced are in {result['moved_aside']}" if result["moved_aside"] else ""

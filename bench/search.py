@@ -1,0 +1,177 @@
+"""The archive at full size: search, listings and sitemaps over a generated archive.
+
+    # once: a data dir (SQLite) or a database (PostgreSQL) with N generated stories
+    MASTHEAD_DATA_DIR=var/big-sqlite .venv/bin/masthead demo --no-serve --archive 1000000
+    # then, against the same settings:
+    MASTHEAD_DATA_DIR=var/big-sqlite nice -n 10 .venv/bin/python bench/search.py
+    MASTHEAD_DATABASE_URL=postgres://... MASTHEAD_DATA_DIR=var/big-pg nice -n 10 .venv/bin/python bench/search.py
+
+In-process, caches cold for every timed call (the content version is bumped first, so a
+figure is a rebuild, never a cache hit): search p50/p99 for one- and three-word queries
+(the engine alone, and the whole result page a reader gets: ranked ids, cards, the access
+decision per result and highlighted snippets), an archive day page, a section's page 1 and
+page 500, one article sitemap file (up to 50,000 URLs), the index rate (stories made
+searchable per second) and the process's peak memory. The table goes to stdout and to
+bench/results/search-<date>-<engine>-<N>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from masthead.access.search import search_for  # noqa: E402
+from masthead.content import demo_text, listings, search  # noqa: E402
+from masthead.content.models import Article, Section  # noqa: E402
+from masthead.content.search import Query, engine  # noqa: E402
+from masthead.content.sitemaps import article_file_entries, article_files  # noqa: E402
+from masthead.core import cache  # noqa: E402
+
+TARGET_P99_MS = 100
+
+
+def cold() -> None:
+    cache.bump("content")
+
+
+def timed(work, runs: int, *, fresh: bool = True) -> list[float]:
+    out = []
+    for i in range(runs):
+        if fresh:
+            cold()
+        started = time.perf_counter()
+        work(i)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def vocabulary() -> list[str]:
+    """Words a reader would type: the places, companies, people and topics the archive is
+    written about (every one occurs in it)."""
+    words = set()
+    for names in (demo_text.CITIES, demo_text.COUNTRIES, demo_text.COMPANIES, demo_text.POLICY_TOPICS,
+                  demo_text.FIRST_NAMES, demo_text.LAST_NAMES, demo_text.AUDIENCES):
+        for name in names:
+            words.update(w.lower() for w in name.replace("’", " ").split() if len(w) > 3 and w.isalpha())
+    return sorted(words)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
+    parser.add_argument("--reindex-sample", type=int, default=5000, help="stories reindexed for the rate")
+    args = parser.parse_args()
+
+    rng = random.Random(16)
+    stories = Article.objects.count()
+    name = engine().__name__.rsplit(".", 1)[-1]
+    print(f"engine {name}; {stories:,} stories; {engine().indexed_count():,} indexed; "
+          f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
+    words = vocabulary()
+    one = [rng.choice(words) for _ in range(args.queries)]
+    # Three words a reader remembers from a story: from the headline of a random one.
+    top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    three = []
+    while len(three) < args.queries:
+        headline = Article.objects.filter(pk__gte=rng.randint(1, top)).values_list("headline", flat=True).first()
+        picked = [w.lower() for w in (headline or "").split() if len(w) > 3 and w.isalpha()]
+        if len(picked) >= 3:
+            three.append(" ".join(rng.sample(picked, 3)))
+    request = RequestFactory().get("/search/")
+    request.user = AnonymousUser()
+    request.COOKIES = {}
+
+    rows = []
+
+    def row(label, samples, note=""):
+        rows.append((label, len(samples), statistics.median(samples), pct(samples, 0.99), note))
+        print(f"  {label}: p50 {statistics.median(samples):.1f} ms, p99 {pct(samples, 0.99):.1f} ms {note}", flush=True)
+
+    hits = []
+    row("search, 1 word (engine: ranked page of ids)",
+        timed(lambda i: hits.append(search.find(Query(one[i])).total), args.queries, fresh=False),
+        f"median matches {statistics.median(hits):,.0f} (counted to {search.MAX_RESULTS:,})")
+    hits.clear()
+    row("search, 3 words (engine)",
+        timed(lambda i: hits.append(search.find(Query(three[i])).total), args.queries, fresh=False),
+        f"median matches {statistics.median(hits):,.0f}")
+    row("search page, 1 word (ids, cards, decisions, snippets)",
+        timed(lambda i: search_for(request, one[i]), args.queries, fresh=False))
+    row("search page, 3 words", timed(lambda i: search_for(request, three[i]), args.queries, fresh=False))
+    row("search page 5 of a 1-word query", timed(lambda i: search_for(request, one[i], page=5), min(50, len(one)), fresh=False))
+
+    years = listings.archive_years()
+    days = []
+    for _ in range(30):
+        period = rng.choice(years)
+        days.append(period.start + dt.timedelta(days=rng.randint(0, 360)))
+    row("archive day page (cold)", timed(lambda i: listings.archive_day_page(days[i], 1), len(days)))
+    row("archive years (cold)", timed(lambda i: listings.archive_years(), 5))
+    row("archive months of a year (cold)", timed(lambda i: listings.archive_months(days[i].year), 10))
+    section = max(Section.objects.all(), key=lambda s: Article.objects.filter(section=s).count())
+    row(f"section page 1 ({section.slug}, cold)", timed(lambda i: listings.section_page(section, 1), 20))
+    row("section page 500 (cold)", timed(lambda i: listings.section_page(section, 500), 20))
+    row("front page (cold)", timed(lambda i: listings.front_page(), 10))
+    row("latest 30 for the feed (cold)", timed(lambda i: listings.latest_cards(limit=30), 10))
+    files = article_files()
+    row(f"sitemap index: {len(files)} article files (cold)", timed(lambda i: article_files(), 5))
+    biggest = max(range(len(files)), key=lambda k: (files[k].year, k)) + 1 if files else 1
+    sizes = []
+    row("one article sitemap file (cold)",
+        timed(lambda i: sizes.append(len(article_file_entries(biggest - (i % 3)) or [])), 6),
+        f"{max(sizes or [0]):,} URLs")
+
+    ids = list(Article.objects.filter(status="published").order_by("?").values_list("pk", flat=True)[
+        :args.reindex_sample]) if name == "postgres" else []
+    if not ids:
+        top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ids = sorted(rng.sample(range(1, top + 1), min(args.reindex_sample, top)))
+    from django.db import transaction
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), 1000):
+        with transaction.atomic():
+            engine().refresh(ids[start:start + 1000])
+    seconds = time.perf_counter() - started
+    rate = len(ids) / seconds if seconds else 0
+    print(f"  reindex: {len(ids):,} stories in {seconds:.1f} s = {rate:,.0f} stories/s", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process: {peak:.0f} MB", flush=True)
+
+    lines = [f"# Search and archive benchmark: {name}, {stories:,} stories ({dt.date.today()})", "",
+             f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+             f"peak memory {peak:.0f} MB; reindex {rate:,.0f} stories/s ({len(ids):,} sampled).", "",
+             "| what | runs | p50 ms | p99 ms | note |", "| --- | ---: | ---: | ---: | --- |"]
+    lines += [f"| {label} | {n} | {p50:.1f} | {p99:.1f} | {note} |" for label, n, p50, p99, note in rows]
+    out = ROOT / "bench" / "results" / f"search-{dt.date.today()}-{name}-{stories}.md"
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

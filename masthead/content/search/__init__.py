@@ -1,0 +1,119 @@
+"""Full-text search over the archive: one small interface, two engines.
+
+    results = search.find(Query("monsoon rain", Filters(section="india")), page=1)
+    results.ids        # the page's story ids, best first (relevance, then recency)
+    results.has_next   # another page follows
+    results.total      # how many match, counted up to MAX_RESULTS
+
+The engine follows the database in use: PostgreSQL full-text search (a stored, weighted
+``tsvector`` per story under a GIN index, ``websearch_to_tsquery`` in the publication's
+language) or SQLite FTS5 (a virtual table beside the embedded default). Both keep only
+live and scheduled stories and answer the same contract (tests/content/test_search_contract.py).
+
+The index holds the body so readers find stories by their full text; it never hands text
+back. What a result may show (its snippet) is decided above content, by access, from what
+the reader may read (``masthead.access.search``). The index is kept by the content actions
+and by the receivers for every other save and delete (``index.py``); ``masthead search
+reindex`` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from masthead.content.search.terms import Terms, parse
+
+PER_PAGE = 20
+# Readers page through the best thousand matches; past that a search is refined, not paged.
+MAX_RESULTS = 1000
+# Relevance is ranked among the newest CANDIDATES matches (newest by story id on SQLite, by
+# publication time on PostgreSQL), so a word found in half the archive costs what a rare
+# one does; every match of a rarer query is ranked.
+CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search. Dates are the publication's local calendar days, inclusive.
+
+    `access` is "", "free" or "premium"; the publisher's always-free and always-premium
+    sections (access's rules) come in `free_sections` / `premium_sections`.
+    """
+
+    section: str = ""
+    author: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    access: str = ""
+    free_sections: frozenset[str] = frozenset()
+    premium_sections: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def terms(self) -> Terms:
+        return parse(self.text)
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of ranked story ids."""
+
+    ids: list[int]
+    page: int
+    per_page: int
+    total: int  # capped at MAX_RESULTS
+    terms: Terms
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def capped(self) -> bool:
+        return self.total >= MAX_RESULTS
+
+
+def engine():
+    """The engine for the database in use (PostgreSQL or SQLite FTS5)."""
+    if connection.vendor == "postgresql":
+        from masthead.content.search import postgres
+
+        return postgres
+    from masthead.content.search import sqlite
+
+    return sqlite
+
+
+def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
+    """Page ``page`` of the live stories matching ``query``, best first.
+
+    Ranking: the engine's relevance (a headline match weighs most, then the standfirst,
+    then the body), boosted for recent stories: today x3, a year old x2, very old x1,
+    among the newest CANDIDATES matches.
+    """
+    terms = query.terms
+    if terms.empty or page < 1 or (page - 1) * per_page >= MAX_RESULTS:
+        return Results([], page, per_page, 0, terms)
+    from masthead.content.search.filters import resolved
+
+    where = resolved(query.filters)
+    if where is None:  # a section or author that does not exist
+        return Results([], page, per_page, 0, terms)
+    ids, total = engine().find(query.text, terms, where, offset=(page - 1) * per_page, limit=per_page)
+    return Results(ids, page, per_page, total, terms)

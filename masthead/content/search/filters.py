@@ -1,0 +1,81 @@
+"""Filters as both engines apply them: plain values resolved once (ids, UTC instants)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from masthead.content.models import Author, Section
+from masthead.content.publication import current_publication
+from masthead.core import clock
+
+
+@dataclass(frozen=True)
+class Where:
+    now: dt.datetime
+    section_id: int | None = None
+    author_id: int | None = None
+    start: dt.datetime | None = None  # inclusive
+    end: dt.datetime | None = None  # exclusive
+    access: str = ""
+    premium_section_ids: tuple[int, ...] = ()
+    free_section_ids: tuple[int, ...] = ()
+
+
+def resolved(filters) -> Where | None:
+    """The filters with slugs and local days turned into ids and instants; None when a
+    named section or author does not exist (nothing can match)."""
+    zone = current_publication().zone
+    section_id = author_id = None
+    if filters.section:
+        section_id = Section.objects.filter(slug=filters.section).values_list("pk", flat=True).first()
+        if section_id is None:
+            return None
+    if filters.author:
+        author_id = Author.objects.filter(slug=filters.author).values_list("pk", flat=True).first()
+        if author_id is None:
+            return None
+    start = dt.datetime.combine(filters.since, dt.time.min, tzinfo=zone) if filters.since else None
+    end = (dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+           if filters.until else None)
+    premium_ids: tuple[int, ...] = ()
+    free_ids: tuple[int, ...] = ()
+    if filters.access:
+        sections = list(Section.objects.values_list("pk", "slug", "is_premium"))
+        premium_ids = tuple(pk for pk, slug, flag in sections if flag or slug in filters.premium_sections)
+        free_ids = tuple(pk for pk, slug, _ in sections if slug in filters.free_sections and pk not in premium_ids)
+    return Where(clock.now(), section_id, author_id, start, end, filters.access, premium_ids, free_ids)
+
+
+def sql(where: Where, alias: str, param) -> tuple[str, list]:
+    """The filters as SQL over the entry columns (`alias`.published_at, section_id, access)
+    with `param(value)` adapting a value; the access rule is the one access applies to
+    sections (always-premium wins over always-free, both over the story's own level)."""
+    clauses = [f"{alias}.published_at <= %s"]
+    params: list = [param(where.now)]
+    if where.section_id is not None:
+        clauses.append(f"{alias}.section_id = %s")
+        params.append(where.section_id)
+    if where.author_id is not None:
+        clauses.append(f"{alias}.article_id IN (SELECT article_id FROM content_article_authors WHERE author_id = %s)")
+        params.append(where.author_id)
+    if where.start is not None:
+        clauses.append(f"{alias}.published_at >= %s")
+        params.append(param(where.start))
+    if where.end is not None:
+        clauses.append(f"{alias}.published_at < %s")
+        params.append(param(where.end))
+    premium = _in(f"{alias}.section_id", where.premium_section_ids)
+    free = _in(f"{alias}.section_id", where.free_section_ids)
+    if where.access == "premium":
+        clauses.append(f"({premium} OR ({alias}.access = 'premium' AND NOT {free}))")
+    elif where.access == "free":
+        clauses.append(f"(NOT {premium} AND ({alias}.access = 'free' OR {free}))")
+    return " AND ".join(clauses), params
+
+
+def _in(column: str, ids: tuple[int, ...]) -> str:
+    # Ids are integers from the database, never reader input.
+    if not ids:
+        return "(1 = 0)"
+    return f"{column} IN ({', '.join(str(int(i)) for i in ids)})"

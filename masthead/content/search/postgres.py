@@ -1,0 +1,150 @@
+"""The PostgreSQL engine: a stored, weighted tsvector per live story under a GIN index.
+
+``content_search_document`` holds, per story, the columns the filters need (so a search
+never reads the wide article rows) and ``document``: the headline (weight A), standfirst
+(B) and body (C) in the publication's text search configuration. Queries are read by
+``websearch_to_tsquery`` (quoted phrases, -exclusions, or), ranked by ``ts_rank`` (length
+normalised) with a recency boost.
+
+Both use one text search configuration, ``masthead_search``: a copy of PostgreSQL's
+configuration for the publication's language (english for en-IN) that also folds accents
+(the ``unaccent`` extension, where the server has it), so "cafe" finds "café" as on
+SQLite. ``configure()`` makes it (the migration, and ``reindex`` when the language changed).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from masthead.content.search import filters as sql_filters
+from masthead.content.search.text import LANGUAGES, publication_language
+from masthead.content.search.terms import Terms
+
+TABLE = "content_search_document"
+LIVE = ("published", "scheduled")
+
+CREATE = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        article_id integer PRIMARY KEY,
+        published_at timestamp with time zone NOT NULL,
+        section_id integer NOT NULL,
+        access varchar(10) NOT NULL,
+        document tsvector NOT NULL
+    )""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (published_at)",
+]
+DROP = [f"DROP TABLE IF EXISTS {TABLE}", "DROP TEXT SEARCH CONFIGURATION IF EXISTS masthead_search"]
+
+CONFIG = "masthead_search"
+
+
+def configure(language: str | None = None) -> bool:
+    """Make ``masthead_search`` follow `language` (the publication's, by default); True when
+    it changed, and the index must then be rebuilt (reindex does it)."""
+    language = language or publication_language()
+    if language not in set(LANGUAGES.values()) | {"simple"}:
+        raise ValueError(f"unknown text search language {language!r}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description(oid, 'pg_ts_config') FROM pg_ts_config WHERE cfgname = %s", [CONFIG])
+        row = cursor.fetchone()
+        if row is not None and row[0] == language:
+            return False
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")
+        accents = cursor.fetchone() is not None
+        if accents:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        cursor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")
+        # `language` is one of LANGUAGES' values (checked above), never reader input.
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = pg_catalog.{language})")
+        if accents:
+            stem = "simple" if language == "simple" else f"{language}_stem"
+            cursor.execute(f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} ALTER MAPPING FOR hword, hword_part, word "
+                           f"WITH unaccent, {stem}")
+        cursor.execute(f"COMMENT ON TEXT SEARCH CONFIGURATION {CONFIG} IS %s", [language])
+    return True
+
+
+_DOCUMENT = """
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(a.headline, '')), 'A') ||
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(a.standfirst, '')), 'B') ||
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(a.body, '')), 'C')
+"""
+
+# The boost: x3 today, x2 a year old, towards x1 for the oldest (seconds in a year).
+_SCORE = ("ts_rank(d.document, q.q, 1) * (1 + 2.0 / (1 + greatest(extract(epoch from (%s - d.published_at)), 0)"
+          " / 31557600.0))")
+
+
+def refresh(ids: list[int]) -> int:
+    """Index these stories as they are now (dropping any no longer live); returns how many
+    are indexed. One statement per batch: the text is made searchable inside PostgreSQL."""
+    if not ids:
+        return 0
+    params = {"ids": list(ids), "config": CONFIG, "live": list(LIVE)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE article_id = ANY(%(ids)s) AND article_id NOT IN "
+            "(SELECT id FROM content_article WHERE id = ANY(%(ids)s) AND status = ANY(%(live)s)"
+            " AND published_at IS NOT NULL)",
+            params,
+        )
+        cursor.execute(
+            f"""INSERT INTO {TABLE} (article_id, published_at, section_id, access, document)
+            SELECT a.id, a.published_at, a.section_id, a.access, {_DOCUMENT}
+            FROM content_article a
+            WHERE a.id = ANY(%(ids)s) AND a.status = ANY(%(live)s) AND a.published_at IS NOT NULL
+            ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,
+                section_id = EXCLUDED.section_id, access = EXCLUDED.access, document = EXCLUDED.document""",
+            params,
+        )
+        return cursor.rowcount
+
+
+def remove(ids: list[int]) -> None:
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [list(ids)])
+
+
+def sweep() -> None:
+    """Drop the entries of stories no longer live (deleted or withdrawn behind the index's back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} d WHERE NOT EXISTS (SELECT 1 FROM content_article a WHERE a.id = d.article_id"
+            " AND a.status = ANY(%s) AND a.published_at IS NOT NULL)",
+            [list(LIVE)],
+        )
+
+
+def indexed_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+
+def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
+    """(ids of the page, matches counted up to MAX_RESULTS)."""
+    from masthead.content.search import CANDIDATES, MAX_RESULTS
+
+    condition, params = sql_filters.sql(where, "d", lambda v: v)
+    query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
+    head = [CONFIG, text]
+    with connection.cursor() as cursor:
+        # The newest CANDIDATES matches, then ranked: ts_rank reads each document, so it
+        # runs on a bounded set whatever the word.
+        cursor.execute(
+            f"SELECT d.article_id FROM (SELECT d.article_id, d.published_at, d.document FROM {TABLE} d, {query} "
+            f"WHERE d.document @@ q.q AND {condition} ORDER BY d.published_at DESC LIMIT %s) d, {query} "
+            f"ORDER BY {_SCORE} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
+            [*head, *params, CANDIDATES, *head, where.now, limit, offset],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if offset == 0 and len(ids) < limit:
+            return ids, len(ids)
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} d, {query} WHERE d.document @@ q.q AND {condition} "
+            "LIMIT %s) t",
+            [*head, *params, MAX_RESULTS],
+        )
+        return ids, cursor.fetchone()[0]

@@ -1,0 +1,180 @@
+"""The search contract: the same tests on whichever engine the database in use gives
+(SQLite FTS5 under `make test`, PostgreSQL full-text search when MASTHEAD_DATABASE_URL
+points at PostgreSQL, as CI's third run does)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from masthead.content import search
+from masthead.content.models import Article
+from masthead.content.search import Filters, Query, engine
+from masthead.core import clock
+from tests.content.factories import ArticleFactory, AuthorFactory, PublicationFactory, SectionFactory
+from tests.instants import ORDINARY_DAY
+
+pytestmark = pytest.mark.django_db
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _at_a_known_instant():
+    with clock.travel(ORDINARY_DAY):
+        yield
+
+
+@pytest.fixture
+def publication(db):
+    return PublicationFactory()
+
+
+def story(headline, body="", standfirst="", ago=HOUR, **extra):
+    return ArticleFactory(headline=headline, standfirst=standfirst, body=f"<p>{body}</p>" if body else "",
+                          published_at=clock.now() - ago, **extra)
+
+
+def found(text, page=1, per_page=20, **filters):
+    ids = search.find(Query(text, Filters(**filters)), page=page, per_page=per_page).ids
+    return [Article.objects.get(pk=pk).headline for pk in ids]
+
+
+def test_the_engine_follows_the_database(publication):
+    assert engine().__name__.endswith("postgres" if connection.vendor == "postgresql" else "sqlite")
+
+
+def test_the_body_is_searched_and_words_are_stemmed(publication):
+    story("Polls close in the hills", body="The elections drew record crowds to the booths.")
+    story("Weather", body="A calm week ahead.")
+
+    assert found("election") == ["Polls close in the hills"]
+    assert found("crowd") == ["Polls close in the hills"]
+    assert found("booth elections") == ["Polls close in the hills"]
+
+
+def test_every_word_is_needed_unless_or_is_said(publication):
+    story("Monsoon arrives early", body="Rain over Kerala.")
+    story("Drought grips the plains", body="No rain for weeks.", ago=2 * HOUR)
+
+    assert found("monsoon drought") == []
+    assert sorted(found("monsoon or drought")) == ["Drought grips the plains", "Monsoon arrives early"]
+
+
+def test_a_quoted_phrase_needs_its_words_together_and_in_order(publication):
+    story("Cabinet meets", body="The prime minister spoke first.")
+    story("Minister quits", body="The minister named a prime suspect.", ago=2 * HOUR)
+
+    assert found('"prime minister"') == ["Cabinet meets"]
+    assert sorted(found("prime minister")) == ["Cabinet meets", "Minister quits"]
+
+
+def test_a_minus_word_leaves_out_the_stories_that_hold_it(publication):
+    story("Budget for roads", body="Highways and railway lines.")
+    story("Budget for schools", body="Classrooms and teachers.", ago=2 * HOUR)
+
+    assert found("budget -railway") == ["Budget for schools"]
+
+
+def test_a_headline_match_ranks_above_a_body_match_and_newer_above_older(publication):
+    story("Tea auctions", body="Prices steady.", ago=3 * DAY)
+    story("Markets wrap", body="Tea was traded quietly among other things.", ago=HOUR)
+    story("Tea auctions again", body="Prices steady.", ago=400 * DAY)
+
+    assert found("tea") == ["Tea auctions", "Tea auctions again", "Markets wrap"]
+
+
+def test_recency_orders_equal_matches(publication):
+    for days in (900, 3, 30):
+        story(f"Harvest report {days}", body="Wheat harvest figures.", ago=days * DAY)
+
+    assert found("harvest") == ["Harvest report 3", "Harvest report 30", "Harvest report 900"]
+
+
+def test_only_live_stories_are_found_and_a_scheduled_one_at_its_time(publication):
+    story("Live saffron story")
+    story("Draft saffron story", status=Article.Status.DRAFT)
+    story("Withdrawn saffron story", status=Article.Status.WITHDRAWN)
+    story("Scheduled saffron story", ago=-2 * HOUR, status=Article.Status.SCHEDULED)
+
+    assert found("saffron") == ["Live saffron story"]
+    with clock.travel(ORDINARY_DAY + 3 * HOUR):
+        assert found("saffron") == ["Scheduled saffron story", "Live saffron story"]
+
+
+def test_filters_by_section_author_and_dates_in_the_local_calendar(publication):
+    india = SectionFactory(name="India", slug="india")
+    world = SectionFactory(name="World", slug="world")
+    asha = AuthorFactory(name="Asha Rao", slug="asha-rao")
+    # 00:15 on 15 June in Kolkata is still 14 June in UTC: it is a 15 June story.
+    just_after_midnight = dt.datetime(2026, 6, 14, 18, 45, tzinfo=dt.timezone.utc)
+    ArticleFactory(headline="Rain in Pune", section=india, authors=[asha], published_at=just_after_midnight)
+    ArticleFactory(headline="Rain in Lima", section=world, published_at=just_after_midnight - HOUR)
+
+    assert found("rain", section="india") == ["Rain in Pune"]
+    assert found("rain", author="asha-rao") == ["Rain in Pune"]
+    assert found("rain", since=dt.date(2026, 6, 15)) == ["Rain in Pune"]
+    assert found("rain", until=dt.date(2026, 6, 14)) == ["Rain in Lima"]
+    assert found("rain", since=dt.date(2026, 6, 14), until=dt.date(2026, 6, 15)) == ["Rain in Pune", "Rain in Lima"]
+    assert found("rain", section="no-such-section") == []
+    assert found("rain", author="nobody") == []
+
+
+def test_free_and_premium_follow_the_story_its_section_and_the_publishers_sections(publication):
+    vault = SectionFactory(name="Vault", slug="vault", is_premium=True)
+    opinion = SectionFactory(name="Opinion", slug="opinion")
+    story("Copper free", access=Article.Access.FREE)
+    story("Copper metered", access=Article.Access.METERED, ago=2 * HOUR)
+    story("Copper premium", access=Article.Access.PREMIUM, ago=3 * HOUR)
+    story("Copper in the vault", access=Article.Access.FREE, section=vault, ago=4 * HOUR)
+    story("Copper opinion", access=Article.Access.PREMIUM, section=opinion, ago=5 * HOUR)
+
+    assert found("copper", access="free") == ["Copper free"]
+    assert sorted(found("copper", access="premium")) == ["Copper in the vault", "Copper opinion", "Copper premium"]
+    assert found("copper", access="free", free_sections=frozenset({"opinion"})) == ["Copper free", "Copper opinion"]
+    assert sorted(found("copper", access="premium", premium_sections=frozenset({"opinion"}),
+                 free_sections=frozenset({"opinion"}))) == ["Copper in the vault", "Copper opinion", "Copper premium"]
+
+
+def test_pages_follow_each_other_and_count_the_matches(publication):
+    for n in range(25):
+        story(f"Cricket score {n:02d}", ago=(n + 1) * HOUR)
+
+    first = search.find(Query("cricket"), page=1, per_page=20)
+    second = search.find(Query("cricket"), page=2, per_page=20)
+
+    assert len(first.ids) == 20 and len(second.ids) == 5
+    assert first.total == second.total == 25 and first.num_pages == 2
+    assert first.has_next and not second.has_next
+    assert not set(first.ids) & set(second.ids)
+    assert found("cricket", page=1, per_page=20)[0] == "Cricket score 00"
+    assert search.find(Query("cricket"), page=search.MAX_RESULTS).ids == []
+
+
+@pytest.mark.parametrize("odd", [
+    '"', '"unclosed phrase', "-", "or", "OR OR", "***", "NEAR(a b)", "headline:tea", "tea*", "'; DROP TABLE x; --",
+    "a" * 500, "(((", "🙂", "tea AND", "NOT tea", "^tea", "{tea}", "tea -", "\x00",
+])
+def test_odd_queries_neither_fail_nor_match_by_syntax(publication, odd):
+    story("Tea prices", body="Tea and more tea.")
+
+    results = search.find(Query(odd))
+
+    assert isinstance(results.ids, list)
+    if not any(c.isalnum() for c in odd.replace("AND", "").replace("NOT", "").replace("NEAR", "").replace("OR", "")):
+        assert results.ids == []
+
+
+def test_odd_queries_that_hold_words_still_find_them(publication):
+    story("Tea prices", body="Tea and more tea.")
+
+    for text in ['"tea', "tea*", "{tea}", "^tea", "tea AND", "(tea)"]:
+        assert found(text) == ["Tea prices"], text
+
+
+def test_accents_are_folded_and_case_is_ignored(publication):
+    story("Café owners protest", body="Ownership rules.")
+
+    assert found("CAFE") == ["Café owners protest"]
