@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand
 
 from masthead.billing.renewals import renew_due
+from masthead.core.progress import Stages
 
 
 class Command(BaseCommand):
@@ -19,20 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit=None, quiet=False, **options):
         started = time.monotonic()
-        interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
+        stages = Stages(self.stdout)
 
         def progress(stage: str, done: int, total: int) -> None:
-            if quiet:
-                return
-            width = 30
-            filled = width * done // max(total, 1)
-            bar = "#" * filled + "-" * (width - filled)
-            line = f"{stage:<9} [{bar}] {done}/{total}"
-            if interactive:
-                self.stdout.write("\r" + line, ending="\n" if done == total else "")
-                self.stdout.flush()
-            else:
-                self.stdout.write(line)
+            if not quiet:
+                stages(stage, done, total)
 
         report = renew_due(progress=progress, limit=limit)
         self.stdout.write(self.style.SUCCESS(f"{report.as_line()} in {time.monotonic() - started:.1f}s"))

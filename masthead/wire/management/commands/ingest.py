@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from masthead.core.progress import Bar
 from masthead.wire import actions
 from masthead.wire.models import WireSource
 
@@ -23,19 +23,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths=(), source=None, quiet=False, **options):
         started = time.monotonic()
-        interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
+        bar = None if quiet else Bar("ingest", self.stdout)
 
         def progress(done: int, total: int) -> None:
-            if quiet:
-                return
-            width = 30
-            filled = width * done // max(total, 1)
-            line = f"ingest [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
-            if interactive:
-                self.stdout.write("\r" + line, ending="\n" if done == total else "")
-                self.stdout.flush()
-            elif done == total or done % max(total // 10, 1) == 0:
-                self.stdout.write(line)
+            if bar is not None:
+                bar(done, total)
 
         try:
             if paths:
