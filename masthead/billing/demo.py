@@ -11,9 +11,10 @@ REFERENCE_PLANS = [
     ("super-saver", "Super Saver", 390000, 24, "Best value"),
 ]
 
-# Every plan carries every benefit of the reference offer that Masthead delivers; the
-# ePaper, newsletters and market analysis join when their apps do (access.benefits).
-BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.ARCHIVE, Benefit.AD_FREE, Benefit.DEVICES)]
+# Every plan carries every benefit of the reference offer that Masthead delivers;
+# newsletters and market analysis join when their apps do (access.benefits).
+BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.EPAPER, Benefit.ARCHIVE, Benefit.AD_FREE,
+                              Benefit.DEVICES)]
 
 
 def seed_plans(progress=print) -> None:
