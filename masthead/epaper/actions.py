@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -219,7 +220,7 @@ def share_clip(user, page: Page, *, left, top, width, height) -> Clip:
     now = clock.now()
     with transaction.atomic():
         # One clip at a time per reader, so two at once cannot both pass the limit.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         limit = settings.MASTHEAD_EPAPER_CLIPS_PER_DAY
         if clips_today(user, now) >= limit:
             raise ClipRefused(f"You can share {limit} clips a day; try again tomorrow.")

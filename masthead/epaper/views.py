@@ -124,6 +124,8 @@ def viewer(request, date: str, slug: str, number: int = 1, zoom: bool = False):
         can_save=user.is_authenticated,
         download=settings.MASTHEAD_EPAPER_DOWNLOAD and user.is_authenticated,
         clips_per_day=settings.MASTHEAD_EPAPER_CLIPS_PER_DAY,
+        screen_width=processing.SIZES["screen"], zoom_width=processing.SIZES["zoom"],
+        thumb_width=processing.SIZES["thumb"],
     )
     return private(render(request, "epaper/viewer.html", context))
 
