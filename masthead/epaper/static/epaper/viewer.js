@@ -14,7 +14,10 @@
   function go(which) {
     var link = document.getElementById("epaper-" + which);
     if (!link) return;
-    window.location.href = (wide.matches && link.getAttribute("data-spread-href")) || link.href;
+    var href = link.href;
+    // On a wide screen pages turn a spread at a time; an empty spread address: the last spread.
+    if (wide.matches && link.hasAttribute("data-spread-href")) href = link.getAttribute("data-spread-href");
+    if (href) window.location.href = href;
   }
 
   function zoom(on) {
@@ -28,6 +31,9 @@
   }
 
   if (zoomLink && !zoomed) {
+    // Here the link zooms in place: a toggle button, for assistive technology too.
+    zoomLink.setAttribute("role", "button");
+    zoomLink.setAttribute("aria-pressed", "false");
     zoomLink.addEventListener("click", function (event) {
       event.preventDefault();
       zoom(!inPlace);
