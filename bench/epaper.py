@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| measure | result |",
         "| --- | --- |",
-        f"| processing a {facts['pages']}-page edition ({facts['pdf_bytes'] / 1e6:.1f} MB PDF: 3 image sizes + text a page) "
+        f"| processing a {facts['pages']}-page edition ({facts['pdf_bytes'] / 1000:.0f} kB PDF: 3 image sizes + text a page) "
         f"| {facts['seconds']:.1f} s, **{per_page:.2f} s/page** |",
         f"| page image ({facts['image_bytes'] / 1000:.0f} kB WebP), signed + session-checked, `masthead serve`, 32 connections "
         f"| **{ours.requests_per_s:,.0f} req/s**, p50 {ours.p50_ms:.1f} ms, p99 {ours.p99_ms:.1f} ms, "

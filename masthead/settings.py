@@ -292,6 +292,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.accounts.personal_data",
     "masthead.access.personal_data",
     "masthead.billing.personal_data",
+    "masthead.epaper.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------

@@ -166,3 +166,20 @@ def test_the_account_page_lists_clips_with_their_links(edition, subscriber_clien
 
     assert f'href="{clip.get_absolute_url()}"' in page
     assert re.search(r"Main edition, 15 June 2026, page 2", page)
+
+
+def test_a_readers_saved_pages_and_clips_are_exported_and_erased_with_their_data(edition, subscriber):
+    from masthead.epaper import actions, files, personal_data
+
+    actions.save_page(subscriber, edition.pages.get(number=1))
+    clip = actions.share_clip(subscriber, edition.pages.get(number=2), left=0, top=0, width=0.5, height=0.5)
+
+    exported = personal_data.export(subscriber)
+    assert [s["page"] for s in exported["saved_pages"]] == [1]
+    assert [(c["page"], c["revoked_at"]) for c in exported["shared_clips"]] == [(2, None)]
+
+    personal_data.erase(subscriber)
+
+    assert personal_data.export(subscriber) == {"saved_pages": [], "shared_clips": []}
+    assert Client().get(clip.get_absolute_url()).status_code == 404
+    assert not files.storage().exists(clip.image)

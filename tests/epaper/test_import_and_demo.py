@@ -109,3 +109,26 @@ def test_the_demo_prints_an_edition_a_day_from_its_stories_once(publication, tod
     assert all(e.state == Edition.State.PUBLISHED and e.page_count == demo.PAGES for e in editions)
     front = editions[0].pages.get(number=1).text
     assert publication.name in front and "Main edition" in front and "Demo story" in front
+
+
+def test_the_admin_shows_progress_while_an_edition_is_processed(publication, today):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from masthead.epaper import actions
+
+    editor = get_user_model().objects.create_superuser("edna", "edna@example.com", "pw-edna-1234")
+    client = Client()
+    client.force_login(editor)
+    edition = actions.receive_edition(date=today, name="Main", data=make_pdf(2), process=False)
+    assert "Waiting for the worker" in client.get("/admin/epaper/edition/").content.decode()
+
+    def look(done, total):
+        looked.append(client.get("/admin/epaper/edition/").content.decode())
+
+    looked: list[str] = []
+    actions.process_edition(edition.pk, progress=look)
+
+    assert "1 of 2 pages (reload to follow)" in looked[0]
+    assert "Processing" in looked[0]
+    assert "Published" in client.get("/admin/epaper/edition/").content.decode()
