@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from masthead.content.publication import current_publication
 from masthead.core import clock
 from masthead.epaper import files, processing
 from masthead.epaper.models import Clip, Edition, Page, SavedPage
@@ -56,6 +57,7 @@ def receive_edition(*, date: dt.date, name: str, data: bytes, publish_when_ready
 
 def queue_processing(edition_id: int) -> None:
     """Process in the background (at once under tests and MASTHEAD_TASKS_IMMEDIATE)."""
+    # tasks.py imports this module for the work itself; the task is looked up when queued.
     from masthead.epaper.tasks import process_edition_task
 
     process_edition_task(edition_id)
@@ -185,8 +187,6 @@ class ClipRefused(Exception):
 
 def clips_today(user, now: dt.datetime | None = None) -> int:
     """Clips the reader made since midnight in the publication's time zone."""
-    from masthead.content.publication import current_publication
-
     now = now or clock.now()
     local = current_publication().local(now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from masthead.core import clock
+from masthead.core import clock, dates
 
 
 class Edition(models.Model):
@@ -48,7 +48,7 @@ class Edition(models.Model):
         constraints = [models.UniqueConstraint(fields=["date", "slug"], name="epaper_one_edition_name_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.name} edition, {self.date:%d %b %Y}"
+        return f"{self.name} edition, {dates.short_date(self.date)}"
 
     @property
     def is_published(self) -> bool:
