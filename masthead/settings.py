@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "masthead.accounts",
     "masthead.api",
     "masthead.wire",
+    "masthead.epaper",
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -199,6 +200,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 MASTHEAD_SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # ePaper originals and page images: outside MEDIA_ROOT, so /media/ never serves them
+    # (masthead.epaper serves pages by signed, expiring, reader-bound addresses only).
+    "epaper": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "epaper"), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -295,6 +302,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.accounts.personal_data",
     "masthead.access.personal_data",
     "masthead.billing.personal_data",
+    "masthead.epaper.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
@@ -409,3 +417,14 @@ MASTHEAD_IP_REGIONS = env_list("IP_REGIONS", [])
 MASTHEAD_AD_HOSTS = env_list("AD_HOSTS", [])
 # The admin warns when fewer unclaimed partner codes than this remain for a partner.
 MASTHEAD_PARTNER_POOL_LOW = env_int("PARTNER_POOL_LOW", 50)
+
+# --- ePaper settings (masthead/epaper) ---------------------------------------------------
+# Subscribers may download an edition's PDF, stamped with their e-mail on every page.
+MASTHEAD_EPAPER_DOWNLOAD = env_bool("EPAPER_DOWNLOAD", True)
+# Clips (a rectangle of a page shared as a link for 7 days) a subscriber may make per day.
+MASTHEAD_EPAPER_CLIPS_PER_DAY = env_int("EPAPER_CLIPS_PER_DAY", 10)
+# Seconds a page image's signed address works (and only for the reader it was made for).
+MASTHEAD_EPAPER_IMAGE_SECONDS = env_int("EPAPER_IMAGE_SECONDS", 300)
+# An uploaded PDF larger than this (megabytes) or with more pages fails with that reason.
+MASTHEAD_EPAPER_MAX_MB = env_int("EPAPER_MAX_MB", 200)
+MASTHEAD_EPAPER_MAX_PAGES = env_int("EPAPER_MAX_PAGES", 200)

@@ -41,8 +41,7 @@ class Benefit(str, enum.Enum):
     EPAPER = (
         "epaper", "The ePaper",
         "The ePaper: a page-by-page replica of the daily print edition",
-        "the ePaper edition pages (not built yet)",
-        False,
+        "the ePaper: every edition's pages, search, saved pages, clips and the PDF (epaper)",
     )
     NEWSLETTERS = (
         "newsletters", "Subscriber newsletters",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from masthead.access import reader as readers
+from masthead.access.benefits import Benefit
 from masthead.access.decision import Access, Decision, ItemFacts, Reason, Rules, effective_access
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
@@ -232,3 +233,51 @@ def _listing_rule(access: str, section_slug: str, section_is_premium: bool, tag_
 def register_listing_rule() -> None:
     """Give content the rule its listings badge stories by (AccessConfig.ready())."""
     access_rule.register(_listing_rule)
+
+
+# --- products a benefit opens (the ePaper) ---------------------------------------------------
+# No meter and no article: the reader holds the benefit or sees the paywall, which offers
+# only the plans that sell it. Every view of such a product decides through here.
+
+@dataclass(frozen=True)
+class BenefitRead:
+    """One reader's access to a product a benefit opens, and the paywall when refused."""
+
+    benefit: Benefit
+    reader: readers.Reader
+    granted: bool
+    paywall: Paywall | None = None
+
+
+def benefit_paywall(benefit: Benefit, next_url: str, rules: Rules | None = None) -> Paywall:
+    """The paywall for a product `benefit` opens: the plans on sale that carry it."""
+    rules = rules or current_rules()
+    return Paywall(
+        # A subscription is what is missing; `needs` names what it must include.
+        reason=Reason.PREMIUM,
+        message=f"{benefit.label} is for subscribers",
+        limit=rules.free_limit,
+        used=None,
+        remaining=None,
+        period_phrase=period_phrase(rules),
+        archive_days=rules.archive_days,
+        article_url=next_url,
+        offers=tuple(offer for offer in offers() if benefit in offer.grants),
+        needs=benefit,
+    )
+
+
+def read_benefit(request, benefit: Benefit, *, reader: readers.Reader | None = None,
+                 next_url: str | None = None) -> BenefitRead:
+    """Whether this request's reader holds `benefit` (subscription, grant, group or staff).
+
+    `next_url` is where the paywall's subscribe and log-in links return (default: this page).
+    Benefits come from the one per-request memo (access.entitlements.for_request).
+    """
+    rules = current_rules()
+    reader = reader or readers.for_request(request, rules)
+    granted = benefit in benefits_for(request, reader.user)
+    if granted:
+        return BenefitRead(benefit, reader, True)
+    return BenefitRead(benefit, reader, False,
+                       benefit_paywall(benefit, next_url or request.get_full_path(), rules))

@@ -12,9 +12,9 @@ REFERENCE_PLANS = [
 ]
 
 # Every plan carries every benefit of the reference offer that Masthead delivers; the
-# ePaper and newsletters join when their apps do (access.benefits).
-BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.MARKETS, Benefit.ARCHIVE, Benefit.AD_FREE,
-                              Benefit.DEVICES)]
+# newsletters join when their app does (access.benefits).
+BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.EPAPER, Benefit.MARKETS, Benefit.ARCHIVE,
+                              Benefit.AD_FREE, Benefit.DEVICES)]
 
 
 def seed_plans(progress=print) -> None:

@@ -17,12 +17,14 @@ def seed(progress=print) -> dict:
     from masthead.billing.demo import seed_plans
     from masthead.content.demo import seed_content
     from masthead.wire.demo import seed_wire
+    from masthead.epaper.demo import seed_epaper
 
     seed_content(progress=progress)
     seed_rules(progress=progress)
     seed_wire(progress=progress)
     seed_plans(progress=progress)
     seed_accounts(progress=progress)
+    seed_epaper(progress=progress)
     return {"editor": ensure_editor()}
 
 

@@ -22,7 +22,8 @@ def test_subscribe_page_shows_each_plan_as_the_offer_does(client, plans):
     for text in ("Smart Quarterly", "₹900", "/ 3 months", "₹300/Month",
                  "Smart Essential", "₹2,700", "/ 1 year", "₹225/Month",
                  "Super Saver", "₹3,900", "/ 2 years", "₹162/Month",
-                 "Renews automatically, cancel anytime", "The archive back to 1997"):
+                 "Renews automatically, cancel anytime", "The archive back to 1997",
+                 "The ePaper: a page-by-page replica of the daily print edition"):
         assert text in html, text
 
 

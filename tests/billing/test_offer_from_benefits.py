@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 REFERENCE_LINES = (
     "30+ premium stories a day, handpicked by our editors",
     "Complimentary access to our partner publication",
+    "The ePaper: a page-by-page replica of the daily print edition",
     "Market analysis and investment ideas",
     "The archive back to 1997",
     "Ad-free reading",
@@ -36,7 +37,7 @@ def test_the_demo_plans_keep_the_reference_offer(plans):
 
 
 def test_every_benefit_a_plan_can_sell_is_delivered_and_the_rest_are_marked(plans):
-    assert {b for b in Benefit if not b.sellable} == {Benefit.EPAPER, Benefit.NEWSLETTERS}
+    assert {b for b in Benefit if not b.sellable} == {Benefit.NEWSLETTERS}
     assert all("not built yet" in b.opens for b in Benefit if not b.sellable)
     for plan in plans.values():
         assert plan.benefit_set() <= registry.SELLABLE
@@ -57,7 +58,7 @@ def test_a_plan_cannot_be_sold_with_a_benefit_not_yet_delivered(plans):
     plan = plans["smart-quarterly"]
     data = {"name": plan.name, "code": plan.code, "price": plan.price, "currency": "INR", "term_months": 3,
             "display_order": 0, "is_visible": "on", "is_active": "on", "highlight": "", "gateway_refs": "{}",
-            "benefits": ["premium", "epaper"]}
+            "benefits": ["premium", "newsletters"]}
 
     form = PlanForm(data, instance=plan)
 
@@ -69,7 +70,7 @@ def test_a_plan_cannot_be_sold_with_a_benefit_not_yet_delivered(plans):
 
 def test_a_stored_code_the_registry_does_not_sell_opens_nothing(plans):
     plan = plans["smart-quarterly"]
-    plan.benefits = ["premium", "epaper", "gone-since"]
+    plan.benefits = ["premium", "newsletters", "gone-since"]
 
     assert plan.benefit_set() == {Benefit.PREMIUM}
     assert offer_for(plan).benefits == ("30+ premium stories a day, handpicked by our editors",)
