@@ -43,3 +43,10 @@ def register() -> None:
         from masthead.billing.webhooks import purge_rejected
 
         return purge_rejected()
+
+    # --- newsletters: digests on their cadence, scheduled issues, stopped sends resumed ---
+    @db_periodic_task(crontab(minute="*/5"), name="masthead.newsletters.run_due")
+    def newsletters_run_due():
+        from masthead.newsletters.digests import run_due
+
+        return run_due().as_line()

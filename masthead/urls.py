@@ -10,6 +10,7 @@ from masthead.accounts import views as accounts_views
 from masthead.content import urls as content_urls
 from masthead.content import views as content_views
 from masthead.core import media
+from masthead.newsletters import views as newsletters_views
 
 # The article's address is content's (content:article, reversed by Article); the page is
 # access's, which owns every read. The article page is the busiest URL, so it is tried first.
@@ -28,6 +29,7 @@ content_patterns = [
 urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
     path("admin/", admin.site.urls),
+    path("accounts/newsletters/", newsletters_views.preferences, name="newsletter_preferences"),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
     # The apps' code request checks the address whole, like the web form (accounts/forms.py).
@@ -42,6 +44,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),
+    path("newsletters/", include("masthead.newsletters.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),
 ]

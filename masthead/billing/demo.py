@@ -12,8 +12,9 @@ REFERENCE_PLANS = [
 ]
 
 # Every plan carries every benefit of the reference offer that Masthead delivers; the
-# ePaper, newsletters and market analysis join when their apps do (access.benefits).
-BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.ARCHIVE, Benefit.AD_FREE, Benefit.DEVICES)]
+# ePaper and market analysis join when their apps do (access.benefits).
+BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.NEWSLETTERS, Benefit.ARCHIVE,
+                              Benefit.AD_FREE, Benefit.DEVICES)]
 
 
 def seed_plans(progress=print) -> None:

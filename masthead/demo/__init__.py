@@ -15,10 +15,12 @@ def seed(progress=print) -> dict:
     from masthead.accounts.demo import seed_accounts
     from masthead.billing.demo import seed_plans
     from masthead.content.demo import seed_content
+    from masthead.newsletters.demo import seed_newsletters
 
     seed_content(progress=progress)
     seed_plans(progress=progress)
     seed_accounts(progress=progress)
+    seed_newsletters(progress=progress)
     return {"editor": ensure_editor()}
 
 
