@@ -27,10 +27,20 @@ SUPPRESSING_EVENTS = {"bounced": Suppression.Reason.BOUNCED, "rejected": Suppres
                       "complained": Suppression.Reason.COMPLAINED}
 
 
+def _temporary(event) -> bool:
+    """A bounce the service itself calls temporary (anymail files some of them as "bounced")."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if raw.get("Type") in ("SoftBounce", "Transient", "DnsError") or raw.get("severity") == "temporary":
+        return True
+    return str(event.mta_response or "").lstrip().startswith("4")
+
+
 def on_tracking_event(sender, event, esp_name, **kwargs) -> None:
-    """anymail's tracking signal: a bounce, rejection or complaint suppresses the recipient."""
+    """anymail's tracking signal: a hard bounce, a rejection or a complaint suppresses the recipient."""
     reason = SUPPRESSING_EVENTS.get(event.event_type)
     if reason is None or not event.recipient:
+        return
+    if reason == Suppression.Reason.BOUNCED and _temporary(event):
         return
     actions.suppress(event.recipient, reason, f"{esp_name}: {event.description or event.reject_reason or ''}")
 
