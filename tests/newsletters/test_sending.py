@@ -257,3 +257,17 @@ def test_messages_are_dkim_signed_when_a_key_is_set(smtp, issue, settings):
     assert raw.startswith(b"DKIM-Signature:")
     assert dkim.verify(raw, dnsfunc=dns)
     assert not dkim.verify(raw.replace(b"The week in markets", b"The week in marketz"), dnsfunc=dns)
+
+
+def test_the_send_records_when_each_message_went(smtp, issue):
+    sending.send_issue(issue)
+    row = Delivery.objects.get(email="visitor@example.net")
+    assert row.sent_at is not None and row.claimed_at is not None
+    assert abs((row.sent_at - clock_now()).total_seconds()) < 60
+    assert row.sent_at >= row.claimed_at
+
+
+def clock_now():
+    from masthead.core import clock
+
+    return clock.now()
