@@ -90,18 +90,28 @@ class IssueRenderer:
         self.facts = issue_facts(issue) if facts is None else facts
         self.publication = current_publication()
         self._copies: dict[tuple, Rendered] = {}
+        self._by_holding: dict[tuple, Rendered] = {}
 
     def reads(self, recipient: Recipient) -> list:
         """The one read path's answer for each story, for this recipient (the meter untouched)."""
         return [read_for_recipient(recipient.user, facts, benefits=recipient.benefits) for facts in self.facts]
 
     def render(self, recipient: Recipient) -> Rendered:
-        """This recipient's copy, with the link marks still in (see Rendered.for_links)."""
-        reads = self.reads(recipient)
-        key = tuple(r.granted for r in reads)
-        copy = self._copies.get(key)
+        """This recipient's copy, with the link marks still in (see Rendered.for_links).
+
+        A recipient read depends on the recipient only through whether they have an account
+        and what they hold, so recipients alike in both share the answers (asked of the read
+        path once per kind of recipient in a send, not once per recipient).
+        """
+        holding = (getattr(recipient.user, "is_authenticated", False), recipient.benefits)
+        copy = self._by_holding.get(holding)
         if copy is None:
-            copy = self._copies[key] = self._render(reads)
+            reads = self.reads(recipient)
+            key = tuple(r.granted for r in reads)
+            copy = self._copies.get(key)
+            if copy is None:
+                copy = self._copies[key] = self._render(reads)
+            self._by_holding[holding] = copy
         return copy
 
     def _stories(self, reads) -> list[dict]:
