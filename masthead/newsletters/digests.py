@@ -17,6 +17,7 @@ from django.db.models import Q
 from masthead.content.models import Article
 from masthead.content.publication import current_publication
 from masthead.core import clock
+from masthead.core.dates import long_date
 from masthead.newsletters import sending
 from masthead.newsletters.models import Issue, IssueArticle, NewsletterList
 
@@ -69,9 +70,9 @@ def build_digest(newsletter: NewsletterList, now: dt.datetime | None = None) -> 
         newsletter.save(update_fields=["last_digest_at"])
         if not stories:
             return None  # nothing new: skipped, and the slot counts as done
-        day = current_publication().local(now)
+        day = long_date(now, current_publication().zone)
         issue = Issue.objects.create(
-            newsletter=newsletter, subject=f"{newsletter.name}: {day:%-d %B %Y}", is_digest=True,
+            newsletter=newsletter, subject=f"{newsletter.name}: {day}", is_digest=True,
             status=Issue.Status.SCHEDULED, send_at=now,
         )
         IssueArticle.objects.bulk_create(

@@ -67,6 +67,9 @@ def join(request, slug: str):
     if not back.startswith("/") or back.startswith("//"):
         back = "/newsletters/"
     if request.user.is_authenticated:
+        if not request.user.email:
+            messages.error(request, "Add an e-mail address to your account first.")
+            return redirect("/accounts/email/")
         try:
             actions.join(newsletter, request.user, benefits=for_request(request),
                          source=actions.SOURCE_ACCOUNT if back.startswith("/accounts/") else actions.SOURCE_PAGE)
