@@ -56,3 +56,9 @@ def register() -> None:
         from masthead.wire.actions import poll_due
 
         return poll_due().as_line()
+    # --- newsletters: digests on their cadence, scheduled issues, stopped sends resumed ---
+    @db_periodic_task(crontab(minute="*/5"), name="masthead.newsletters.run_due")
+    def newsletters_run_due():
+        from masthead.newsletters.digests import run_due
+
+        return run_due().as_line()

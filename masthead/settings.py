@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "masthead.api",
     "masthead.wire",
     "masthead.epaper",
+    "masthead.newsletters",
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -238,6 +240,15 @@ EMAIL_BACKEND = env(
 EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (port 465)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# An e-mail service through django-anymail (MASTHEAD_EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend):
+# its settings as JSON (e.g. {"POSTMARK_SERVER_TOKEN": "..."}) and the secret its tracking
+# webhooks must present ("user:password" in the webhook URL), without which they are refused.
+ANYMAIL = {**json.loads(env("ANYMAIL", "{}") or "{}"), "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", "")}
 # The address e-mails come from; the name shown is the publication's (content.publication.sender).
 DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "no-reply@localhost")
 
@@ -303,6 +314,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.access.personal_data",
     "masthead.billing.personal_data",
     "masthead.epaper.personal_data",
+    "masthead.newsletters.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
@@ -428,3 +440,12 @@ MASTHEAD_EPAPER_IMAGE_SECONDS = env_int("EPAPER_IMAGE_SECONDS", 300)
 # An uploaded PDF larger than this (megabytes) or with more pages fails with that reason.
 MASTHEAD_EPAPER_MAX_MB = env_int("EPAPER_MAX_MB", 200)
 MASTHEAD_EPAPER_MAX_PAGES = env_int("EPAPER_MAX_PAGES", 200)
+# --- newsletters settings ----------------------------------------------------------------
+# Sends are batched (messages per SMTP connection) and rate-limited (messages per second, 0: none).
+MASTHEAD_NEWSLETTER_BATCH = env_int("NEWSLETTER_BATCH", 200)
+MASTHEAD_NEWSLETTER_RATE = float(env("NEWSLETTER_RATE", "50"))
+# Optional DKIM signing of newsletters sent over SMTP: the PEM key itself or a file holding it.
+MASTHEAD_DKIM_PRIVATE_KEY = env("DKIM_PRIVATE_KEY", "")
+MASTHEAD_DKIM_SELECTOR = env("DKIM_SELECTOR", "")
+MASTHEAD_DKIM_DOMAIN = env("DKIM_DOMAIN", "")
+MASTHEAD_RATE_LIMITS["newsletter_signup"] = env("RATE_NEWSLETTER_SIGNUP", "20/m/ip,3/h/key")

@@ -11,6 +11,7 @@ from masthead.content import urls as content_urls
 from masthead.content import views as content_views
 from masthead.core import media
 from masthead.epaper import urls as epaper_urls
+from masthead.newsletters import views as newsletters_views
 
 # The article's address is content's (content:article, reversed by Article); the page is
 # access's, which owns every read. The article page is the busiest URL, so it is tried first.
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
     path("admin/", admin.site.urls),
     path("accounts/epaper/", include((epaper_urls.account_patterns, "epaper_account"))),
+    path("accounts/newsletters/", newsletters_views.preferences, name="newsletter_preferences"),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
     # The apps' code request checks the address whole, like the web form (accounts/forms.py).
@@ -46,6 +48,7 @@ urlpatterns = [
     path("privacy/", accounts_views.privacy, name="privacy"),
     path("api/", include("masthead.api.urls")),
     path("epaper/", include("masthead.epaper.urls")),
+    path("newsletters/", include("masthead.newsletters.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),
 ]

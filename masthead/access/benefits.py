@@ -46,8 +46,7 @@ class Benefit(str, enum.Enum):
     NEWSLETTERS = (
         "newsletters", "Subscriber newsletters",
         "Curated newsletters",
-        "subscriber newsletters (not built yet)",
-        False,
+        "the subscriber-only newsletters (newsletters)",
     )
     MARKETS = (
         "markets", "Market analysis",

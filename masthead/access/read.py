@@ -21,9 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
+
 from masthead.access import reader as readers
 from masthead.access.benefits import Benefit
-from masthead.access.decision import Access, Decision, ItemFacts, Reason, Rules, effective_access
+from masthead.access.decision import (
+    Access, Decision, ItemFacts, ReaderFacts, Reason, Rules, classify, effective_access,
+)
+from masthead.access.entitlements import for_reader
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
 from masthead.access.service import decide, item_facts, record_cookie_wall
@@ -281,3 +286,34 @@ def read_benefit(request, benefit: Benefit, *, reader: readers.Reader | None = N
         return BenefitRead(benefit, reader, True)
     return BenefitRead(benefit, reader, False,
                        benefit_paywall(benefit, next_url or request.get_full_path(), rules))
+# --- a recipient's read (newsletters and other e-mails) -----------------------------------------
+
+def read_for_recipient(user, facts: ArticleFacts, *, channel: str = "newsletter",
+                       now: dt.datetime | None = None, benefits: frozenset | None = None) -> Read:
+    """What one e-mail recipient may see of an article, without a request.
+
+    The reader is the recipient's account (or nobody, for an address without one); their
+    benefits come from access.entitlements (`benefits` lets a sender pass the answer it
+    already has for this recipient). The meter is never asked and never counted: an
+    e-mail is not a read. So a metered story opens only to a recipient whose benefits
+    open it (a subscriber), and is otherwise refused (reason "metered", nothing counted)
+    and shown as headline, standfirst and link; a premium story likewise; a free story
+    opens to everyone.
+    """
+    now = now or clock.now()
+    rules = current_rules()
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    who = readers.Reader(
+        ReaderFacts(f"u:{user.pk}" if signed_in else None, is_authenticated=signed_in),
+        user=user if signed_in else AnonymousUser(),
+    )
+    if benefits is None:
+        benefits = for_reader(who.user, now=now) if signed_in else frozenset()
+    item = item_facts(facts)
+    plan = classify(who.facts, item, benefits, rules, now)
+    decision = plan.decision
+    if decision is None or decision.reason is Reason.COOKIES_REQUIRED:
+        # The read would be counted on the web; by e-mail it is refused instead.
+        decision = Decision(False, Reason.METERED, effective_access(item, rules), limit=rules.free_limit,
+                            benefits=benefits)
+    return Read(who, decision, rules, facts)

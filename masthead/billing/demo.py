@@ -11,10 +11,9 @@ REFERENCE_PLANS = [
     ("super-saver", "Super Saver", 390000, 24, "Best value"),
 ]
 
-# Every plan carries every benefit of the reference offer that Masthead delivers; the
-# newsletters join when their app does (access.benefits).
-BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.EPAPER, Benefit.MARKETS, Benefit.ARCHIVE,
-                              Benefit.AD_FREE, Benefit.DEVICES)]
+# Every plan carries every benefit of the reference offer (access.benefits).
+BENEFITS = [b.value for b in (Benefit.PREMIUM, Benefit.PARTNER, Benefit.EPAPER, Benefit.NEWSLETTERS, Benefit.MARKETS,
+                              Benefit.ARCHIVE, Benefit.AD_FREE, Benefit.DEVICES)]
 
 
 def seed_plans(progress=print) -> None:

@@ -18,6 +18,7 @@ def seed(progress=print) -> dict:
     from masthead.content.demo import seed_content
     from masthead.wire.demo import seed_wire
     from masthead.epaper.demo import seed_epaper
+    from masthead.newsletters.demo import seed_newsletters
 
     seed_content(progress=progress)
     seed_rules(progress=progress)
@@ -25,6 +26,7 @@ def seed(progress=print) -> dict:
     seed_plans(progress=progress)
     seed_accounts(progress=progress)
     seed_epaper(progress=progress)
+    seed_newsletters(progress=progress)
     return {"editor": ensure_editor()}
 
 

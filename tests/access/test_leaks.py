@@ -280,3 +280,31 @@ def test_a_search_counts_no_read_on_the_meter(publication):
 
     page = client.get(stories[1].get_absolute_url(), follow=True)
     assert page.context["decision"].used == 2  # the first read and this one; no search counted
+def test_newsletter_copies_for_recipients_without_the_benefit_hold_no_gated_text(gated, registered_reader):
+    """A newsletter issue carrying the gated stories, to an address without an account and to a
+    registered reader without a subscription: no part, header or link of either copy carries them."""
+    from django.core import mail
+
+    from masthead.newsletters import sending
+    from masthead.newsletters.models import Issue, IssueArticle, NewsletterList, Signup
+
+    _, premium, metered, *_ = gated
+    newsletter = NewsletterList.objects.create(slug="canary-letter", name="Canary Letter",
+                                               shows=NewsletterList.Shows.FULL_TEXT)
+    for email, user in (("visitor@example.net", None), (registered_reader.email, registered_reader)):
+        Signup.objects.create(newsletter=newsletter, email=email, user=user, status=Signup.Status.CONFIRMED,
+                              created_at=clock.now())
+    issue = Issue.objects.create(newsletter=newsletter, subject="Canary issue")
+    IssueArticle.objects.create(issue=issue, article=premium, position=0)
+    IssueArticle.objects.create(issue=issue, article=metered, position=1)
+
+    sending.send_issue(issue, rate=0)
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        raw = message.message().as_string()
+        text = message.body + "".join(content for content, _ in message.alternatives)
+        assert premium.headline in text and metered.headline in text
+        for needle in [CANARY, *CANARY_WORDS, "marmoset testimony"]:
+            assert needle.lower() not in raw.lower(), f"newsletter to {message.to} leaks {needle!r}"
+            assert needle.lower() not in text.lower(), f"newsletter to {message.to} leaks {needle!r}"
