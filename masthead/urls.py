@@ -27,6 +27,7 @@ content_patterns = [
 # app's URL overlaps with them.
 urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
+    path("admin/revenue/", include("masthead.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
