@@ -79,12 +79,12 @@ def referrer_class(referer: str, query: str = "", own_host: str = "") -> str:
         return "other"
     if own_host and host == own_host.lower().split(":")[0].removeprefix("www."):
         return "internal"
+    if host.startswith(("mail.", "outlook.")) or ".mail." in host:  # webmail: a newsletter link without tags
+        return "newsletter"
     if _host_matches(host, SEARCH_HOSTS):
         return "search"
     if _host_matches(host, SOCIAL_HOSTS):
         return "social"
-    if "mail." in host or host.startswith("outlook."):
-        return "newsletter"
     return "other"
 
 
