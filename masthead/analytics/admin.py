@@ -38,6 +38,12 @@ class DeskPermissionMixin:
 class DeskLinkAdmin(DeskPermissionMixin, admin.ModelAdmin):
     """Shows 'Revenue desk' on the admin index; the list is the dashboard itself."""
 
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             from django.core.exceptions import PermissionDenied
