@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from masthead.analytics import history, metrics
@@ -72,12 +72,41 @@ def _rate() -> int:
 # --- attribution --------------------------------------------------------------------------
 
 class Attributor:
-    """The article, section, referrer and device behind a subscription, from its checkout."""
+    """The article, section, referrer and device behind a subscription, from its checkout.
 
-    def __init__(self):
+    The raw events of the subscribers in the period are read in batches up front (a few
+    queries, not one per subscription).
+    """
+
+    BATCH = 500
+
+    def __init__(self, subs=(), first: dt.datetime | None = None, last: dt.datetime | None = None):
         self.details = history.details()
         self._articles: dict[str, tuple] = {}
         self._found: dict[int, dict] = {}
+        self._events: dict[str, list] = defaultdict(list)
+        self._arms: dict[tuple[int, str], str] = {}
+        wanted = set()
+        for sub in subs:
+            moments = [sub.created_at] + [c.at for c in sub.charges]
+            if first is None or any(first <= m < last for m in moments):
+                user = self.details.get(sub.id, (None, ""))[0]
+                if user is not None:
+                    wanted.add(reader_hash(f"u:{user}"))
+        wanted = sorted(wanted)
+        for i in range(0, len(wanted), self.BATCH):
+            batch = wanted[i:i + self.BATCH]
+            for row in (Event.objects.filter(reader__in=batch)
+                        .values("reader", "at", "article_id", "section", "referrer", "device", "channel")):
+                self._events[row["reader"]].append(row)
+            for experiment, who, arm in Assignment.objects.filter(reader__in=batch).values_list(
+                    "experiment_id", "reader", "arm"):
+                self._arms[(experiment, who)] = arm
+        for rows in self._events.values():
+            rows.sort(key=lambda row: row["at"], reverse=True)
+
+    def arm(self, experiment_id: int, who: str) -> str | None:
+        return self._arms.get((experiment_id, who))
 
     def article(self, return_to: str) -> tuple[int | None, str, str]:
         match = _ARTICLE_PATH.match(return_to or "")
@@ -105,11 +134,9 @@ class Attributor:
             return found
         who = reader_hash(f"u:{user}")
         found["reader"] = who
-        events = Event.objects.filter(reader=who, at__lte=sub.created_at).order_by("-at")
-        event = None
-        if article_id is not None:
-            event = events.filter(article_id=article_id).values("section", "referrer", "device", "channel").first()
-        event = event or events.values("section", "referrer", "device", "channel").first()
+        before = [row for row in self._events.get(who, ()) if row["at"] <= sub.created_at]
+        event = next((row for row in before if article_id is not None and row["article_id"] == article_id), None)
+        event = event or (before[0] if before else None)
         if event:
             found.update(referrer=event["referrer"], device=event["device"], channel=event["channel"])
             found["section"] = found["section"] or event["section"]
@@ -118,9 +145,23 @@ class Attributor:
 
 # --- one day ------------------------------------------------------------------------------
 
-def _funnel_from_events(day: dt.date) -> list[FunnelDay]:
-    grouped = Event.objects.filter(day=day).values(*DIMENSIONS).annotate(n=Count("id")).order_by()
-    return [FunnelDay(day=day, count=row.pop("n"), **row) for row in grouped]
+def _funnel_from_events(day: dt.date) -> int:
+    """Group the day's raw events into FunnelDay rows inside the database; returns the events read.
+
+    One INSERT ... SELECT ... GROUP BY on the day index: no row travels through Python, which
+    is what keeps a day of ten million events to minutes on PostgreSQL.
+    """
+    event, funnel = Event._meta.db_table, FunnelDay._meta.db_table
+    columns = ", ".join(DIMENSIONS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {funnel} (day, {columns}, count, revenue) "
+            f"SELECT day, {columns}, COUNT(*), 0 FROM {event} WHERE day = %s GROUP BY day, {columns}",
+            [day],
+        )
+        # The day's rows were deleted just before: all that is there now came from the raw events.
+        cursor.execute(f"SELECT COALESCE(SUM(count), 0) FROM {funnel} WHERE day = %s", [day])
+        return int(cursor.fetchone()[0])
 
 
 def _book_rows(day, start, end, subs, attributor, rate):
@@ -172,7 +213,6 @@ def _experiment_rows(day, start, end, subs, attributor, rate) -> list[Experiment
         for variant, n in (Event.objects.filter(day=day, kind="paywall_view", variant__startswith=prefix)
                            .values_list("variant").annotate(n=Count("id")).order_by()):
             arm(variant[len(prefix):]).paywall_views = n
-        assigned = {}
         for sub in subs:
             started = start <= sub.created_at < end
             first = sub.first_paid
@@ -182,10 +222,7 @@ def _experiment_rows(day, start, end, subs, attributor, rate) -> list[Experiment
             who = attributor.of(sub)["reader"]
             if not who:
                 continue
-            if who not in assigned:
-                assigned[who] = Assignment.objects.filter(experiment=experiment, reader=who).values_list(
-                    "arm", flat=True).first()
-            slug = assigned[who]
+            slug = attributor.arm(experiment.id, who)
             if slug is None:
                 continue
             if started:
@@ -202,14 +239,14 @@ def rollup_day(day: dt.date, subs, attributor, tz, rate) -> tuple[int, bool]:
     """Rewrite one day's rollups. Returns (raw events read, kept earlier funnel counts)."""
     start, end = day_bounds(day, tz)
     with transaction.atomic():
-        raw = _funnel_from_events(day)
-        events = sum(row.count for row in raw)
+        has_raw = Event.objects.filter(day=day).exists()
         before = RolledUpDay.objects.filter(day=day).first()
-        keep = not raw and before is not None and before.events > 0
+        keep = not has_raw and before is not None and before.events > 0
         days = FunnelDay.objects.filter(day=day)
         (days.filter(kind__in=BOOK_KINDS) if keep else days).delete()
+        events = _funnel_from_events(day) if has_raw else 0
         books, credited = _book_rows(day, start, end, subs, attributor, rate)
-        FunnelDay.objects.bulk_create((raw if not keep else []) + books, batch_size=2000)
+        FunnelDay.objects.bulk_create(books, batch_size=2000)
         AttributionDay.objects.filter(day=day).delete()
         AttributionDay.objects.bulk_create(credited)
         RevenueDay.objects.filter(day=day).delete()
@@ -270,7 +307,7 @@ def rollup_days(first: dt.date, last: dt.date, *, progress=None) -> Summary:
     tz = zone()
     rate = _rate()
     subs = history.load()
-    attributor = Attributor()
+    attributor = Attributor(subs, day_bounds(first, tz)[0], day_bounds(last, tz)[1])
     summary = Summary()
     total = (last - first).days + 1
     months = []

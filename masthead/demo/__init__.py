@@ -13,12 +13,14 @@ EDITOR_EMAIL = "editor@demo.masthead.test"
 def seed(progress=print) -> dict:
     """Seed (or top up) the demo publication. Safe to run again: nothing is duplicated."""
     from masthead.accounts.demo import seed_accounts
+    from masthead.analytics.demo import seed_history
     from masthead.billing.demo import seed_plans
     from masthead.content.demo import seed_content
 
     seed_content(progress=progress)
     seed_plans(progress=progress)
     seed_accounts(progress=progress)
+    seed_history(progress=progress)
     return {"editor": ensure_editor()}
 
 
