@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 
 from masthead.analytics import charts
-from masthead.analytics.models import AttributionDay, CohortCell, FunnelDay, MonthRevenue, RevenueDay
+from masthead.analytics.models import (
+    AttributionDay, CohortCell, FunnelDay, FunnelSlice, FunnelTotal, MonthRevenue, RevenueDay,
+)
 from masthead.core.money import format_money, format_number
 
 GRAINS = ("day", "week", "month")
@@ -92,7 +94,9 @@ def ratio(top: int, bottom: int) -> float | None:
 # --- the funnel --------------------------------------------------------------------------------
 
 def funnel(f: Filters) -> list[Chart]:
-    rows = (FunnelDay.objects.filter(day__gte=f.first, day__lte=f.last, **f.dimensions())
+    # Unfiltered, the few-rows-a-day totals; filtered by a dimension, the full daily table.
+    source = FunnelDay.objects.filter(**f.dimensions()) if f.dimensions() else FunnelTotal.objects
+    rows = (source.filter(day__gte=f.first, day__lte=f.last)
             .values_list("day", "kind", "reason").annotate(n=Sum("count")).order_by())
     buckets = periods(f.first, f.last, f.grain)
     index = {p: i for i, p in enumerate(buckets)}
@@ -138,8 +142,12 @@ def funnel(f: Filters) -> list[Chart]:
 
 def breakdown(f: Filters, dimension: str) -> Chart:
     """The funnel's totals for the period by one dimension (section, referrer or device)."""
-    rows = (FunnelDay.objects.filter(day__gte=f.first, day__lte=f.last, **f.dimensions())
-            .values_list(dimension, "kind").annotate(n=Sum("count")).order_by())
+    if f.dimensions():
+        rows = (FunnelDay.objects.filter(day__gte=f.first, day__lte=f.last, **f.dimensions())
+                .values_list(dimension, "kind").annotate(n=Sum("count")).order_by())
+    else:
+        rows = (FunnelSlice.objects.filter(dimension=dimension, day__gte=f.first, day__lte=f.last)
+                .values_list("value", "kind").annotate(n=Sum("count")).order_by())
     found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for value, kind, n in rows:
         found[value or "(none)"][kind] += n
@@ -279,7 +287,7 @@ def headline(f: Filters) -> dict:
     current = RevenueDay.objects.filter(day=last).aggregate(mrr=Sum("mrr"), active=Sum("active")) if last else {}
     flows = RevenueDay.objects.filter(day__gte=f.first, day__lte=f.last).aggregate(
         new=Sum("new"), cancelled=Sum("cancelled"), revenue=Sum("revenue"), refunded=Sum("refunded"))
-    views = FunnelDay.objects.filter(day__gte=f.first, day__lte=f.last, kind="paywall_view").aggregate(n=Sum("count"))
+    views = FunnelTotal.objects.filter(day__gte=f.first, day__lte=f.last, kind="paywall_view").aggregate(n=Sum("count"))
     mrr_now, active = current.get("mrr") or 0, current.get("active") or 0
     return {
         "mrr": rupees(mrr_now), "arr": rupees(mrr_now * 12), "active": format_number(active),

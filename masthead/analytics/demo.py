@@ -192,7 +192,7 @@ def _events(rng, tz, first_day, today, subscribers, experiment, progress) -> Non
     for d in range((today - first_day).days + 1):
         day = first_day + dt.timedelta(days=d)
         weekday_lift = 0.8 if day.weekday() >= 5 else 1.0
-        readers = int(rng.randint(220, 300) * weekday_lift * (1 + d / 300))
+        readers = int(rng.randint(110, 150) * weekday_lift * (1 + d / 300))
         for r in range(readers):
             who = f"{rng.getrandbits(64):016x}"
             referrer, device = _pick(rng, REFERRERS), _pick(rng, DEVICES)

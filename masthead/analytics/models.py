@@ -58,6 +58,32 @@ class FunnelDay(models.Model):
         ]
 
 
+class FunnelTotal(models.Model):
+    """FunnelDay summed over every dimension: what the unfiltered funnel reads (a few rows a day)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=16)
+    reason = models.CharField(max_length=24, blank=True)
+    count = models.PositiveIntegerField()
+    revenue = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"])]
+
+
+class FunnelSlice(models.Model):
+    """FunnelDay summed by one dimension at a time (section, referrer or device): the breakdowns."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=8)
+    value = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "day"])]
+
+
 class RevenueDay(models.Model):
     """One plan's subscription figures at the end of one publication day."""
 

@@ -23,8 +23,8 @@ from django.db.models import Count
 from masthead.analytics import history, metrics
 from masthead.analytics.events import reader_hash
 from masthead.analytics.models import (
-    AttributionDay, CohortCell, Event, Experiment, ExperimentDay, FunnelDay, MonthRevenue, RevenueDay, RolledUpDay,
-    Assignment,
+    AttributionDay, CohortCell, Event, Experiment, ExperimentDay, FunnelDay, FunnelSlice, FunnelTotal, MonthRevenue,
+    RevenueDay, RolledUpDay, Assignment,
 )
 from masthead.core import clock
 
@@ -164,6 +164,25 @@ def _funnel_from_events(day: dt.date) -> int:
         return int(cursor.fetchone()[0])
 
 
+SLICED = ("section", "referrer", "device")
+
+
+def summarise_funnel(first: dt.date, last: dt.date) -> None:
+    """Rewrite FunnelTotal and FunnelSlice for [first, last] from FunnelDay, in the database."""
+    funnel, total, part = FunnelDay._meta.db_table, FunnelTotal._meta.db_table, FunnelSlice._meta.db_table
+    FunnelTotal.objects.filter(day__gte=first, day__lte=last).delete()
+    FunnelSlice.objects.filter(day__gte=first, day__lte=last).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {total} (day, kind, reason, count, revenue) SELECT day, kind, reason, SUM(count), "
+            f"SUM(revenue) FROM {funnel} WHERE day >= %s AND day <= %s GROUP BY day, kind, reason", [first, last])
+        for dimension in SLICED:
+            cursor.execute(
+                f"INSERT INTO {part} (day, dimension, value, kind, count) SELECT day, %s, {dimension}, kind, "
+                f"SUM(count) FROM {funnel} WHERE day >= %s AND day <= %s GROUP BY day, {dimension}, kind",
+                [dimension, first, last])
+
+
 def _book_rows(day, start, end, subs, attributor, rate):
     """Checkouts, payments and new subscriptions by the funnel's dimensions, and attribution."""
     funnel: dict[tuple, list] = defaultdict(lambda: [0, Fraction()])
@@ -247,6 +266,7 @@ def rollup_day(day: dt.date, subs, attributor, tz, rate) -> tuple[int, bool]:
         events = _funnel_from_events(day) if has_raw else 0
         books, credited = _book_rows(day, start, end, subs, attributor, rate)
         FunnelDay.objects.bulk_create(books, batch_size=2000)
+        summarise_funnel(day, day)
         AttributionDay.objects.filter(day=day).delete()
         AttributionDay.objects.bulk_create(credited)
         RevenueDay.objects.filter(day=day).delete()

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from masthead.analytics import events, rollup
-from masthead.analytics.models import AttributionDay, CohortCell, Event, FunnelDay, MonthRevenue, RevenueDay, RolledUpDay
+from masthead.analytics.models import (
+    AttributionDay, CohortCell, Event, FunnelDay, FunnelSlice, FunnelTotal, MonthRevenue, RevenueDay, RolledUpDay,
+)
 from masthead.core import clock
 from tests.content.factories import ArticleFactory, SectionFactory
 from tests.instants import IST_JUST_AFTER_MIDNIGHT
@@ -100,6 +102,8 @@ def _snapshot():
         rows(AttributionDay, "day", "article_id", "headline", "section", "referrer", "subscriptions", "revenue"),
         rows(MonthRevenue, "month", "active_start", "active_end", "mrr_end"),
         rows(CohortCell, "cohort", "age", "size", "retained"),
+        rows(FunnelTotal, "day", "kind", "reason", "count", "revenue"),
+        rows(FunnelSlice, "day", "dimension", "value", "kind", "count"),
     )
 
 
@@ -151,6 +155,9 @@ def test_rolling_a_day_up_again_gives_the_same_numbers(business, plans, make_use
         rollup.rollup_days(DAY, DAY)
         assert _snapshot() == once
     assert sum(r.count for r in FunnelDay.objects.filter(kind="paywall_view")) == 4
+    assert FunnelTotal.objects.get(day=DAY, kind="paywall_view").count == 4
+    assert sorted(FunnelSlice.objects.filter(day=DAY, dimension="device", kind="paywall_view")
+                  .values_list("value", "count")) == [("desktop", 2), ("mobile", 2)]
     assert RevenueDay.objects.get(day=DAY).mrr == 13771
 
 
@@ -185,7 +192,8 @@ def test_a_day_not_yet_rolled_up_is_not_purged(publication, settings):
 
 def test_rollups_hold_no_personal_data():
     personal = {"reader", "user", "email", "ip", "meter_key", "name", "address"}
-    for model in (FunnelDay, RevenueDay, MonthRevenue, CohortCell, AttributionDay, RolledUpDay):
+    for model in (FunnelDay, FunnelTotal, FunnelSlice, RevenueDay, MonthRevenue, CohortCell, AttributionDay,
+                  RolledUpDay):
         names = {f.name for f in model._meta.get_fields()}
         assert not names & personal, model.__name__
 
