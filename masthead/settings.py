@@ -286,6 +286,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.accounts.personal_data",
     "masthead.access.personal_data",
     "masthead.billing.personal_data",
+    "masthead.analytics.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------

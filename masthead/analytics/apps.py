@@ -5,7 +5,6 @@ class AnalyticsConfig(AppConfig):
     name = "masthead.analytics"
     label = "analytics"
     verbose_name = "Revenue desk"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # Access decides with the reader's experiment arm and tells us about each read;
@@ -28,3 +27,4 @@ class AnalyticsConfig(AppConfig):
 
         if not settings.TESTING:
             atexit.register(events.flush_quietly)
+            atexit.register(experiments.flush_quietly)

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +37,7 @@ NAMESPACE = "experiments"
 TTL = 60
 ASSIGNMENT_TTL = 24 * 3600
 FLUSH_ASSIGNMENTS = 200
+FLUSH_SECONDS = 10.0
 
 
 class ExperimentError(ValueError):
@@ -145,6 +147,7 @@ def variant_for_reader(reader) -> RulesVariant | None:
 _lock = threading.Lock()
 _pending: dict[tuple[int, str], tuple[str, bool]] = {}
 _seen: set[tuple[int, str]] = set()
+_since = [time.monotonic()]
 SEEN_LIMIT = 200_000
 
 
@@ -156,8 +159,10 @@ def _note(experiment_id: int, who: str, arm: str, carried: bool = False) -> None
         if len(_seen) > SEEN_LIMIT:
             _seen.clear()
         _seen.add(key)
+        if not _pending:
+            _since[0] = time.monotonic()
         _pending[key] = (arm, carried)
-        due = len(_pending) >= FLUSH_ASSIGNMENTS
+        due = len(_pending) >= FLUSH_ASSIGNMENTS or time.monotonic() - _since[0] >= FLUSH_SECONDS
     if due:
         try:
             flush_assignments()
@@ -185,6 +190,14 @@ def flush_assignments() -> int:
                 _pending.setdefault(key, value)
         raise
     return len(rows)
+
+
+def flush_quietly() -> None:
+    """flush_assignments() for process exit: never raises."""
+    try:
+        flush_assignments()
+    except Exception:
+        logger.warning("experiment assignments lost at exit", exc_info=True)
 
 
 def forget_pending() -> None:

@@ -212,3 +212,27 @@ def test_the_rollup_command_refuses_bad_days_and_shows_progress(publication):
         call_command("rollup", "--from", "2026-11-28", "--to", "2026-12-02", stdout=out)
     text = out.getvalue()
     assert "5/5" in text and "rolled up 5 days from 0 raw events" in text
+
+
+def test_an_account_s_raw_events_are_exported_and_erased_with_it(business, make_user, settings):
+    from masthead.analytics import personal_data
+    from masthead.analytics.models import Assignment, Experiment
+
+    settings.MASTHEAD_FREE_LIMIT = 1
+    reader = make_user("esha")
+    client = Client()
+    client.force_login(reader)
+    with clock.travel(IST_JUST_AFTER_MIDNIGHT, frozen=True):
+        for story in [ArticleFactory(body=BODY, section=business) for _ in range(2)]:
+            read(client, story)
+        events.flush()
+        experiment = Experiment.objects.create(slug="x", name="X", kind="free_limit", created_at=clock.now())
+        Assignment.objects.create(experiment=experiment, reader=events.reader_hash(f"u:{reader.pk}"), arm="control",
+                                  day=DAY)
+        rollup.rollup_days(DAY, DAY)
+    exported = personal_data.export(reader)
+    assert [e["kind"] for e in exported["funnel_events"]] == ["metered_read", "meter_notice", "paywall_view"]
+    assert exported["experiments"] == [{"experiment": "X", "variant": "control", "since": "2026-12-02"}]
+    personal_data.erase(reader)
+    assert Event.objects.count() == 0 and Assignment.objects.count() == 0
+    assert FunnelTotal.objects.get(day=DAY, kind="paywall_view").count == 1  # the counts stay
