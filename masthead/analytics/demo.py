@@ -209,10 +209,9 @@ def _events(rng, tz, first_day, today, subscribers, experiment, progress) -> Non
                 story, section = rng.choice(stories)
                 base = dict(at=at, day=day, article_id=story, section=section or "", referrer=referrer, device=device,
                             channel="api" if device == "app" else "web", variant=arm_key, reader=who)
-                if n < limit:
+                if n < limit:  # every counted read shows the "N free articles left" notice
                     rows.append(Event(kind="metered_read", reason="", **base))
-                    if limit - n <= 3:
-                        rows.append(Event(kind="meter_notice", reason="", **base))
+                    rows.append(Event(kind="meter_notice", reason="", **base))
                 else:
                     rows.append(Event(kind="paywall_view", reason="limit", **base))
             if rng.random() < 0.06:

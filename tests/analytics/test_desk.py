@@ -201,3 +201,28 @@ def test_no_gated_text_reaches_the_desk_or_the_report(client, analyst, plans, ma
     everything = [page, message.body, message.alternatives[0][0]]
     everything += [client.get(f"/admin/revenue/csv/{slug}/").content.decode() for slug in ("attribution", "funnel")]
     assert not any("CANARY-7f3a" in text for text in everything)
+
+
+def test_the_funnel_filtered_by_a_dimension_counts_only_its_reads(client, analyst, publication):
+    from masthead.analytics.models import Event
+
+    def event(kind, referrer, device, reason=""):
+        return Event(at=ORDINARY_DAY, day=TODAY, kind=kind, reason=reason, section="business", referrer=referrer,
+                     device=device, channel="web", reader="0" * 16)
+
+    Event.objects.bulk_create([event("metered_read", "search", "mobile")] * 5 + [event("metered_read", "social", "mobile")] * 2
+                              + [event("paywall_view", "search", "desktop", "limit")] * 3)
+    rollup.rollup_days(TODAY, TODAY)
+    client.force_login(analyst)
+
+    def funnel_csv(**filters):
+        response = client.get("/admin/revenue/csv/funnel/", {"from": "2026-06-15", "to": "2026-06-15", **filters})
+        return list(csv.reader(io.StringIO(response.content.decode())))[1][1:4]
+
+    assert funnel_csv() == ["7", "0", "3"]
+    assert funnel_csv(referrer="search") == ["5", "0", "3"]
+    assert funnel_csv(device="mobile") == ["7", "0", "0"]
+    assert funnel_csv(referrer="social", device="desktop") == ["0", "0", "0"]
+    response = client.get("/admin/revenue/csv/by-referrer/", {"from": "2026-06-15", "to": "2026-06-15"})
+    rows = {r[0]: r[1:4] for r in list(csv.reader(io.StringIO(response.content.decode())))[1:]}
+    assert rows == {"search": ["5", "0", "3"], "social": ["2", "0", "0"]}
