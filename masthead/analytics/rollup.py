@@ -277,8 +277,9 @@ def rollup_day(day: dt.date, subs, attributor, tz, rate) -> tuple[int, bool]:
                        refunded=f.refunded, revenue=round(f.revenue))
             for plan, f in sorted(metrics.period_figures(subs, start, end, rate).items())
         ])
-        ExperimentDay.objects.filter(day=day).delete()
-        ExperimentDay.objects.bulk_create(_experiment_rows(day, start, end, subs, attributor, rate))
+        if not keep:  # an arm's paywall views come from the raw events: kept with them
+            ExperimentDay.objects.filter(day=day).delete()
+            ExperimentDay.objects.bulk_create(_experiment_rows(day, start, end, subs, attributor, rate))
         RolledUpDay.objects.update_or_create(
             day=day, defaults={"events": before.events if keep else events, "rolled_up_at": clock.now()})
     return events, keep
