@@ -175,7 +175,7 @@ def _experiment(now):
         holdout_percent=5, baseline_rate=0.01, minimum_effect=0.3, planned_readers=planned_sample(0.01, 0.3),
         started_at=now - dt.timedelta(days=21), created_at=now - dt.timedelta(days=22)))
     if created:
-        Variant.objects.create(experiment=experiment, slug="control", name="Five free (control)", is_control=True)
+        Variant.objects.create(experiment=experiment, slug="control", name="Five free", is_control=True)
         Variant.objects.create(experiment=experiment, slug="three", name="Three free", free_limit=3)
     return experiment
 
