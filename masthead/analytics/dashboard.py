@@ -28,7 +28,7 @@ STEPS = (
     ("payment", "Payments"),
     ("subscription", "Paid subscriptions"),
 )
-PAYWALL_REASONS = (("limit", "Limit"), ("premium", "Premium"), ("archive", "Archive"),
+PAYWALL_REASONS = (("limit", "Limit"), ("premium", "Premium"), ("markets", "Market analysis"), ("archive", "Archive"),
                    ("registration", "Registration"), ("cookies", "Cookies"))
 
 
