@@ -62,3 +62,22 @@ def register() -> None:
         from masthead.newsletters.digests import run_due
 
         return run_due().as_line()
+    # --- analytics: the revenue desk's rollups and weekly report (analytics.rollup, .report) ---
+    @db_periodic_task(crontab(minute="7"), name="masthead.analytics.rollup_recent")
+    def analytics_rollup_recent():
+        from masthead.analytics.rollup import rollup_recent
+
+        return rollup_recent()
+
+    @db_periodic_task(crontab(minute="23", hour="4"), name="masthead.analytics.purge_raw_events")
+    def analytics_purge_raw_events():
+        from masthead.analytics.rollup import purge_raw_events
+
+        return purge_raw_events()
+
+    # Mondays 03:30 UTC: 09:00 in Kolkata, the week just ended rolled up at 03:07.
+    @db_periodic_task(crontab(minute="30", hour="3", day_of_week="1"), name="masthead.analytics.weekly_report")
+    def analytics_weekly_report():
+        from masthead.analytics.report import send_weekly_report
+
+        return send_weekly_report()

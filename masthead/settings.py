@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "masthead.wire",
     "masthead.epaper",
     "masthead.newsletters",
+    "masthead.analytics",
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -315,6 +316,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.billing.personal_data",
     "masthead.epaper.personal_data",
     "masthead.newsletters.personal_data",
+    "masthead.analytics.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
@@ -362,6 +364,9 @@ MASTHEAD_GST_INTER_STATE = env_bool("GST_INTER_STATE", False)
 # digits. A buyer in another state is charged IGST.
 MASTHEAD_GST_STATE = env("GST_STATE", "")
 MASTHEAD_INVOICE_PREFIX = env("INVOICE_PREFIX", "MH")
+# The revenue desk keeps raw funnel events (with a pseudonymous reader key) this many days;
+# their daily rollups are kept for good. 0 keeps them for good too.
+MASTHEAD_ANALYTICS_RAW_DAYS = env_int("ANALYTICS_RAW_DAYS", 100)
 MASTHEAD_SANDBOX_SECRET = env("SANDBOX_SECRET") or "sandbox-" + SECRET_KEY[:32]
 MASTHEAD_SANDBOX_STORE = env("SANDBOX_STORE", str(DATA_DIR / "sandbox-gateway.sqlite3"))
 MASTHEAD_SANDBOX_DELIVER_WEBHOOKS = env_bool("SANDBOX_DELIVER_WEBHOOKS", not TESTING)

@@ -30,6 +30,7 @@ content_patterns = [
 # app's URL overlaps with them.
 urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
+    path("admin/revenue/", include("masthead.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/epaper/", include((epaper_urls.account_patterns, "epaper_account"))),
     path("accounts/newsletters/", newsletters_views.preferences, name="newsletter_preferences"),

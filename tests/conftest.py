@@ -10,12 +10,15 @@ import pytest
 def _forget_in_process_state() -> None:
     from masthead.access import funnel
     from masthead.access.meter.base import reset_store
+    from masthead.analytics import events, experiments
     from masthead.core import cache, clock
 
     cache.reset()
     clock.set_offset(dt.timedelta(0))
     clock.freeze(None)
     funnel.discard()
+    events.discard()
+    experiments.forget_pending()
     reset_store()
 
 

@@ -124,9 +124,11 @@ def _shared_page(request, result: Read):
     benefits = ",".join(sorted(benefit.value for benefit in decision.benefits))
     # A paywall shows the plans on sale: its shell is retired with the offers' version.
     offers_version = "" if decision.granted else cache.version("offers")
+    # An experiment's arm changes the paywall (its limit, copy and plan order): one shell per arm.
+    variant = result.variant.key if result.variant is not None else ""
     key = (f"shell:{parts.version}:{decision.granted:d}{decision.metered:d}{decision.last_free:d}"
            f"{result.reader.is_authenticated:d}:{decision.reason.value}:{benefits}:{offers_version}:"
-           f"{request.get_full_path()}")
+           f"{decision.limit}:{variant}:{request.get_full_path()}")
     notice = result.notice
 
     def build():

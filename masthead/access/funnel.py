@@ -90,3 +90,24 @@ def flush_quietly() -> None:
         flush()
     except Exception:
         logger.warning("funnel events lost at exit", exc_info=True)
+
+
+# --- observers: apps above access that want each read (analytics' funnel by section,
+# referrer, device and experiment arm). Registered in their AppConfig.ready().
+
+_observers: list = []
+
+
+def register_observer(observer) -> None:
+    """Call `observer(request, read, channel)` after every access.read() (once per function)."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def observe(request, result, channel: str) -> None:
+    """Tell the observers about one read; an observer's failure never fails the read."""
+    for observer in _observers:
+        try:
+            observer(request, result, channel)
+        except Exception:
+            logger.exception("a funnel observer failed")

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 
+from masthead.access import funnel, variants
 from masthead.access import reader as readers
 from masthead.access.benefits import Benefit
 from masthead.access.decision import (
@@ -97,6 +98,7 @@ class Paywall:
     article_url: str
     offers: tuple = ()
     needs: object = None  # the benefit that would open the story (access.benefits), if one
+    headline: str = ""    # an experiment's copy for the limit paywall ("" = the standard words)
 
     @property
     def subscribe_url(self) -> str:
@@ -119,12 +121,19 @@ class Paywall:
         }
 
 
-def paywall_for(decision: Decision, rules: Rules, article_url: str) -> Paywall:
-    """The paywall for a refused decision: the live limit, and the plans that open the story."""
+def paywall_for(decision: Decision, rules: Rules, article_url: str,
+                variant: variants.RulesVariant | None = None) -> Paywall:
+    """The paywall for a refused decision: the live limit, and the plans that open the story
+    (in the order and with the badges of the reader's variant, if they are in one)."""
     needs = decision.needs
     on_sale = offers()
     if needs is not None:
         on_sale = [offer for offer in on_sale if needs in offer.grants]
+    headline = ""
+    if variant is not None:
+        on_sale = variant.arrange(on_sale)
+        if decision.reason is Reason.LIMIT_REACHED:
+            headline = variant.headline_for(decision.limit)
     return Paywall(
         reason=decision.reason,
         message=decision.reason.label,
@@ -136,6 +145,7 @@ def paywall_for(decision: Decision, rules: Rules, article_url: str) -> Paywall:
         article_url=article_url,
         offers=tuple(on_sale),
         needs=needs,
+        headline=headline,
     )
 
 
@@ -152,6 +162,7 @@ class Read:
     article: object = None  # the loaded Article, when the caller has one (the API)
     # True when a browser should first be sent round the cookie check (web only).
     cookie_check: bool = False
+    variant: variants.RulesVariant | None = None  # the experiment arm the rules came from
 
     @property
     def granted(self) -> bool:
@@ -193,7 +204,7 @@ class Read:
     def paywall(self) -> Paywall | None:
         if self.granted:
             return None
-        return paywall_for(self.decision, self.rules, self.facts.url)
+        return paywall_for(self.decision, self.rules, self.facts.url, self.variant)
 
     @property
     def shareable_public(self) -> bool:
@@ -213,6 +224,9 @@ def read(request, facts: ArticleFacts, *, channel: str = "web", reader: readers.
     now = now or clock.now()
     rules = current_rules()
     reader = reader or readers.for_request(request, rules)
+    variant = variants.variant_for(reader)
+    if variant is not None:
+        rules = variant.apply(rules)
     benefits = benefits_for(request, reader.user)
     decision = decide(reader, item_facts(facts), now, benefits=benefits, rules=rules, channel=channel)
     cookie_check = False
@@ -222,7 +236,9 @@ def read(request, facts: ArticleFacts, *, channel: str = "web", reader: readers.
             cookie_check = True
         else:
             record_cookie_wall(channel)
-    return Read(reader, decision, rules, facts, article=article, cookie_check=cookie_check)
+    result = Read(reader, decision, rules, facts, article=article, cookie_check=cookie_check, variant=variant)
+    funnel.observe(request, result, channel)
+    return result
 
 
 def listed_access(facts, rules: Rules | None = None) -> Access:

@@ -14,6 +14,7 @@ def seed(progress=print) -> dict:
     """Seed (or top up) the demo publication. Safe to run again: nothing is duplicated."""
     from masthead.access.demo import seed_rules
     from masthead.accounts.demo import seed_accounts
+    from masthead.analytics.demo import seed_history
     from masthead.billing.demo import seed_plans
     from masthead.content.demo import seed_content
     from masthead.wire.demo import seed_wire
@@ -27,6 +28,7 @@ def seed(progress=print) -> dict:
     seed_accounts(progress=progress)
     seed_epaper(progress=progress)
     seed_newsletters(progress=progress)
+    seed_history(progress=progress)
     return {"editor": ensure_editor()}
 
 
