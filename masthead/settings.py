@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "masthead.billing",
     "masthead.accounts",
     "masthead.api",
+    "ninja",  # the API docs' static files (Swagger UI, served by Masthead)
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -50,6 +51,8 @@ MIDDLEWARE = [
     "masthead.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "masthead.core.middleware.SecureCookiesOverTLS",
+    # /api/v1/: rate limits and CORS, before any session, routing or database.
+    "masthead.api.edge.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached anonymous listing pages are answered here, before sessions, CSRF and auth.
     "masthead.content.page_cache.AnonymousPageCacheMiddleware",
@@ -285,6 +288,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.accounts.personal_data",
     "masthead.access.personal_data",
     "masthead.billing.personal_data",
+    "masthead.api.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
@@ -308,6 +312,8 @@ MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.
 MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 # The API's bearer-token hook: a dotted path to (request, token) -> user | None (accounts).
 MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "masthead.accounts.tokens.api_user")
+# Web origins (scheme and host) whose pages may call /api/v1/ from a browser (CORS); none by default.
+MASTHEAD_API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", [])
 
 # --- billing settings --------------------------------------------------------------------
 # The gateway readers pay through; each adapter is a dotted path (SDKs load only there).
@@ -385,6 +391,8 @@ MASTHEAD_RATE_LIMITS = {
     "admin_password_change": "5/m/user",
     "delete_account": "5/5m/user",
     "deletion_code": "3/5m/user",  # e-mails with a code to confirm deleting the account
+    # The apps' API: per address, and per app token ("key"), counted in fixed windows.
+    "api": env("RATE_API", "600/m/ip,300/m/key"),
 }
 # Apps sign in through the headless API (/_allauth/app/v1/...) with tokens kept hashed.
 HEADLESS_CLIENTS = ("app",)

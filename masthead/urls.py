@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from masthead.access import article_page
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
+from masthead.api import urls as api_urls
 from masthead.content import urls as content_urls
 from masthead.content import views as content_views
 from masthead.core import media
@@ -41,6 +42,7 @@ urlpatterns = [
                                                             query_string=True), name="account_area"),
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
+    path("api/v1/", include(api_urls.v1_urlpatterns)),
     path("api/", include("masthead.api.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),

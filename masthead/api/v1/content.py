@@ -1,0 +1,207 @@
+"""/api/v1/: the publication, its sections, the lists, one story and search.
+
+Lists are the same for every reader (public for a minute, with ETags); a story is read
+through access's one read path and answered privately (`Cache-Control: private`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from masthead.access import reader as readers
+from masthead.access.read import read
+from masthead.access.rules import current_rules
+from masthead.api import actions
+from masthead.api.auth import api_reader
+from masthead.api.v1 import listing, offers, schemas
+from masthead.api.v1.conventions import answers, respond
+from masthead.content import listings, rendering
+from masthead.content.cards import card_for
+from masthead.content.freshness import remember
+from masthead.content.models import Article, Author, Section, Tag
+from masthead.content.publication import current_publication
+from masthead.core import clock
+
+router = Router(tags=["Stories"])
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
+
+
+class SearchQuery(Schema):
+    q: str = Field(..., min_length=1, max_length=200, description="Words that must all appear")
+
+
+def _by_slug(model, slug: str):
+    found = remember(f"{model._meta.model_name}:{slug}", lambda: model.objects.filter(slug=slug).first())
+    if found is None:
+        raise Http404(f"No {model._meta.verbose_name} {slug!r}.")
+    return found
+
+
+def _section(section: Section, base: str) -> dict:
+    return {"slug": section.slug, "name": section.name, "description": section.description,
+            "is_premium": section.shows_premium, "in_navigation": section.in_navigation,
+            "url": base + section.get_absolute_url()}
+
+
+def _sections() -> list[Section]:
+    return remember("api:sections", lambda: list(Section.objects.all()))
+
+
+@router.get("/publication", response=answers(schemas.Publication), summary="The publication and its sections")
+def publication(request):
+    pub = current_publication()
+    rules = current_rules()
+    base = listing.base_url()
+    return respond(request, {
+        "name": pub.name, "tagline": pub.tagline, "url": base, "time_zone": pub.time_zone,
+        "currency": pub.currency, "locale": pub.locale, "free_limit": rules.free_limit,
+        "meter_period": rules.period, "sections": [_section(s, base) for s in _sections()],
+        "subscribe_url": offers.subscribe_url(), "login_url": offers.login_url(),
+        "signup_url": offers.signup_url(),
+    }, private=False)
+
+
+@router.get("/sections", response=answers(list[schemas.Section]), summary="Every section")
+def sections(request):
+    base = listing.base_url()
+    return respond(request, [_section(s, base) for s in _sections()], private=False)
+
+
+@router.get("/home", response=answers(schemas.Home), summary="The front page")
+def home(request):
+    front = listings.front_page()
+    return respond(request, {
+        "top_stories": listing.summaries(front.top_stories),
+        "editors_picks": listing.summaries(front.editors_picks),
+        "latest": listing.summaries(front.latest),
+        "sections": [{"section": {"slug": b.section.slug, "name": b.section.name},
+                      "articles": listing.summaries(b.cards)} for b in front.sections],
+    }, private=False)
+
+
+@router.get("/articles", response=answers(schemas.ArticlePage), summary="Every live story, newest first")
+def articles(request, query: Query[PageQuery]):
+    return respond(request, listing.page("all", listing.live(), query.cursor), private=False)
+
+
+@router.get("/sections/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="A section's stories")
+def section_articles(request, slug: str, query: Query[PageQuery]):
+    section = _by_slug(Section, slug)
+    return respond(request, listing.page(f"section:{section.pk}", listing.live().filter(section=section),
+                                         query.cursor), private=False)
+
+
+@router.get("/tags/{slug}", response=answers(schemas.Tag, 404), summary="A tag")
+def tag(request, slug: str):
+    found = _by_slug(Tag, slug)
+    return respond(request, {"slug": found.slug, "name": found.name,
+                             "url": listing.base_url() + found.get_absolute_url()}, private=False)
+
+
+@router.get("/tags/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="Stories on a topic")
+def tag_articles(request, slug: str, query: Query[PageQuery]):
+    found = _by_slug(Tag, slug)
+    return respond(request, listing.page(f"tag:{found.pk}", listing.live().filter(tags=found), query.cursor),
+                   private=False)
+
+
+@router.get("/authors/{slug}", response=answers(schemas.Author, 404), summary="An author")
+def author(request, slug: str):
+    found = _by_slug(Author, slug)
+    return respond(request, {"slug": found.slug, "name": found.name, "role": found.role, "bio": found.bio,
+                             "url": listing.base_url() + found.get_absolute_url()}, private=False)
+
+
+@router.get("/authors/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="An author's stories")
+def author_articles(request, slug: str, query: Query[PageQuery]):
+    found = _by_slug(Author, slug)
+    return respond(request, listing.page(f"author:{found.pk}", listing.live().filter(authors=found),
+                                         query.cursor), private=False)
+
+
+def _periods(found) -> list[dict]:
+    return [{"start": p.start, "count": p.count} for p in found]
+
+
+def _date(year: int, month: int = 1, day: int = 1) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise Http404("No such date in the archive.") from exc
+
+
+@router.get("/archive", response=answers(list[schemas.Period]), summary="The archive's years")
+def archive(request):
+    return respond(request, _periods(listings.archive_years()), private=False)
+
+
+@router.get("/archive/{year}", response=answers(list[schemas.Period], 404), summary="The months of a year")
+def archive_year(request, year: int):
+    _date(year)
+    return respond(request, _periods(listings.archive_months(year)), private=False)
+
+
+@router.get("/archive/{year}/{month}", response=answers(list[schemas.Period], 404), summary="The days of a month")
+def archive_month(request, year: int, month: int):
+    _date(year, month)
+    return respond(request, _periods(listings.archive_days(year, month)), private=False)
+
+
+@router.get("/archive/{year}/{month}/{day}", response=answers(schemas.ArticlePage, 404),
+            summary="The stories of a day (in the publication's time zone)")
+def archive_day(request, year: int, month: int, day: int, query: Query[PageQuery]):
+    first = _date(year, month, day)
+    zone = current_publication().zone
+    try:
+        start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(first + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    except OverflowError as exc:
+        raise Http404("No such date in the archive.") from exc
+    found = listing.live().filter(published_at__gte=start, published_at__lt=end)
+    return respond(request, listing.page(f"archive:{first.isoformat()}", found, query.cursor), private=False)
+
+
+@router.get("/search", response=answers(schemas.SearchResults), summary="Search headlines and standfirsts")
+def search(request, query: Query[SearchQuery]):
+    return respond(request, {"query": query.q, "results": listing.summaries(listing.find(query.q))}, private=False)
+
+
+@router.get("/articles/{article_id}", response=answers(schemas.ArticleDetail, 404),
+            summary="One story: the whole text when the reader may read it, else the teaser and the paywall")
+def article(request, article_id: int):
+    now = clock.now()
+    found = (Article.objects.select_related("section", "source").prefetch_related("authors", "tags")
+             .filter(pk=article_id).first()) if 0 < article_id < 2**63 else None
+    if found is None or not found.is_live(now):
+        raise Http404("No such story.")
+    rules = current_rules()
+    result = read(request, rendering.facts_of(found), channel="api", reader=api_reader(request, rules),
+                  article=found, now=now)
+    if result.parts is None:
+        raise Http404("No such story.")
+    decision = result.decision
+    data = listing.summary(card_for(found), listing.base_url())
+    data.update({
+        "tags": [{"slug": t.slug, "name": t.name} for t in found.tags.all()],
+        "disclaimer": found.disclaimer,
+        "granted": decision.granted,
+        "reason": decision.reason.value,
+        "meter": ({"used": decision.used, "remaining": decision.remaining, "limit": decision.limit,
+                   "notice": result.notice} if decision.metered else None),
+        "teaser": str(result.teaser_html),
+        # The gated rest leaves the read path only when granted (Read.rest_html is "" otherwise).
+        "body": result.body_html if decision.granted else None,
+        "paywall": None if decision.granted else offers.paywall_of(result.paywall, found.get_absolute_url()),
+    })
+    if decision.granted and result.reader.is_authenticated:
+        actions.record_read(result.reader.user, found.pk, now=now)
+    response = respond(request, data, private=True, no_store=True)
+    readers.set_cookie(response, result.reader)
+    return response
