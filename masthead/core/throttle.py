@@ -42,7 +42,8 @@ def window_hit(request, action: str, *, key: str | None = None, ip: str | None =
     For the API, where a limit is hundreds a minute: allauth's limiter keeps a timestamp per
     hit (a long list to read and write on every request), so this one keeps one counter per
     window instead (an `add` and an `incr`). Rates use the same syntax ("600/m/ip,300/m/key");
-    a "key" rate applies only when `key` is given (an app token, already hashed by the caller).
+    an "ip" rate applies when the caller's address `ip` is known, a "key" rate when `key` is
+    given (an app token, already hashed by the caller).
     The wait is what is left of the window that refused, for a `Retry-After` header.
     """
     from django.core.cache import cache
@@ -53,7 +54,7 @@ def window_hit(request, action: str, *, key: str | None = None, ip: str | None =
     wait = None
     for rate in ratelimit.get_rates(app=APP, action=action, config=settings.MASTHEAD_RATE_LIMITS):
         if rate.per == "ip":
-            who = ip or ratelimit.get_ip(request)
+            who = ip
         elif rate.per == "key":
             who = key
         else:

@@ -60,7 +60,9 @@ class MastheadAPI(NinjaAPI):
                     body = content_types.get("application/json")
                     if body and body.get("schema", {}).get("$ref", "").endswith("/Problem"):
                         answer["content"] = {PROBLEM_TYPE: body}
-                    elif body and str(code) == "429":  # allauth's own, or the edge's limit
+                    elif body and str(code) in ("400", "429"):
+                        # allauth's own envelope, or Masthead's problem for a body that is not
+                        # JSON (400) and the edge's limit (429).
                         content_types[PROBLEM_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
         schema["components"]["schemas"].setdefault("Problem", schemas_problem())
         return schema

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
+from typing import Annotated
+
+from ninja import Path as PathParam
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -29,6 +32,11 @@ from masthead.core import clock
 router = Router(tags=["Stories"])
 
 
+# What a section, tag or author slug may hold (content's SlugField); anything else is refused
+# before it reaches a query or a cache key.
+Slug = Annotated[str, PathParam(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=120)]
+
+
 class PageQuery(Schema):
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
 
@@ -37,7 +45,7 @@ class SearchQuery(Schema):
     q: str = Field(..., min_length=1, max_length=200, description="Words that must all appear")
 
 
-def _by_slug(model, slug: str):
+def _by_slug(model, slug: Slug):
     found = remember(f"{model._meta.model_name}:{slug}", lambda: model.objects.filter(slug=slug).first())
     if found is None:
         raise Http404(f"No {model._meta.verbose_name} {slug!r}.")
@@ -92,35 +100,35 @@ def articles(request, query: Query[PageQuery]):
 
 
 @router.get("/sections/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="A section's stories")
-def section_articles(request, slug: str, query: Query[PageQuery]):
+def section_articles(request, slug: Slug, query: Query[PageQuery]):
     section = _by_slug(Section, slug)
     return respond(request, listing.page(f"section:{section.pk}", listing.live().filter(section=section),
                                          query.cursor), private=False)
 
 
 @router.get("/tags/{slug}", response=answers(schemas.Tag, 404), summary="A tag")
-def tag(request, slug: str):
+def tag(request, slug: Slug):
     found = _by_slug(Tag, slug)
     return respond(request, {"slug": found.slug, "name": found.name,
                              "url": listing.base_url() + found.get_absolute_url()}, private=False)
 
 
 @router.get("/tags/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="Stories on a topic")
-def tag_articles(request, slug: str, query: Query[PageQuery]):
+def tag_articles(request, slug: Slug, query: Query[PageQuery]):
     found = _by_slug(Tag, slug)
     return respond(request, listing.page(f"tag:{found.pk}", listing.live().filter(tags=found), query.cursor),
                    private=False)
 
 
 @router.get("/authors/{slug}", response=answers(schemas.Author, 404), summary="An author")
-def author(request, slug: str):
+def author(request, slug: Slug):
     found = _by_slug(Author, slug)
     return respond(request, {"slug": found.slug, "name": found.name, "role": found.role, "bio": found.bio,
                              "url": listing.base_url() + found.get_absolute_url()}, private=False)
 
 
 @router.get("/authors/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="An author's stories")
-def author_articles(request, slug: str, query: Query[PageQuery]):
+def author_articles(request, slug: Slug, query: Query[PageQuery]):
     found = _by_slug(Author, slug)
     return respond(request, listing.page(f"author:{found.pk}", listing.live().filter(authors=found),
                                          query.cursor), private=False)

@@ -17,6 +17,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from masthead.accounts import forms as accounts_forms
+from masthead.api.v1.conventions import Problem
 
 router = Router(tags=["Sign-in"])
 
@@ -41,7 +42,8 @@ class Envelope(Schema):
     errors: list[dict] | None = None
 
 
-ENVELOPE = {code: Envelope for code in (200, 400, 401, 403, 409, 429)}
+# 422 is Masthead's own problem answer for a body that is not the shape below.
+ENVELOPE = {**{code: Envelope for code in (200, 400, 401, 403, 409, 429)}, 422: Problem}
 
 
 class Login(Schema):
