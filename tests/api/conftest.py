@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.access.conftest import publication, registered_reader  # noqa: F401
+from tests.access.conftest import editor, publication, registered_reader  # noqa: F401
 from tests.accounts.factories import PASSWORD, ReaderFactory
 from tests.billing.conftest import essential, plans, sandbox, sandbox_store, subscribe  # noqa: F401
 
