@@ -43,7 +43,7 @@ class Envelope(Schema):
 
 
 # 422 is Masthead's own problem answer for a body that is not the shape below.
-ENVELOPE = {**{code: Envelope for code in (200, 400, 401, 403, 409, 429)}, 422: Problem}
+ENVELOPE = {**{code: Envelope for code in (200, 400, 401, 403, 409, 410, 429)}, 422: Problem}
 
 
 class Login(Schema):
