@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.core.cache import cache
+
+from masthead.core import clock
 
 # The cache-key namespace of these limits (allauth's own are "allauth.account").
 APP = "masthead"
@@ -46,10 +49,6 @@ def window_hit(request, action: str, *, key: str | None = None, ip: str | None =
     given (an app token, already hashed by the caller).
     The wait is what is left of the window that refused, for a `Retry-After` header.
     """
-    from django.core.cache import cache
-
-    from masthead.core import clock
-
     now = clock.now().timestamp()
     wait = None
     for rate in ratelimit.get_rates(app=APP, action=action, config=settings.MASTHEAD_RATE_LIMITS):

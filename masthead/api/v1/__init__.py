@@ -17,7 +17,7 @@ from ninja.openapi.views import openapi_json
 
 from masthead.access.rules import current_rules
 from masthead.api.v1 import content, offers, reader, schemas, signin
-from masthead.api.v1.conventions import PROBLEM_TYPE, BadCursor, answers, problem, respond
+from masthead.api.v1.conventions import PROBLEM_TYPE, BadCursor, Problem, answers, problem, respond
 
 DESCRIPTION = """The JSON API a publisher's apps read: stories, lists, search, the reader's account
 and sign-in, with the same entitlements as the site.
@@ -64,14 +64,8 @@ class MastheadAPI(NinjaAPI):
                         # allauth's own envelope, or Masthead's problem for a body that is not
                         # JSON (400) and the edge's limit (429).
                         content_types[PROBLEM_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
-        schema["components"]["schemas"].setdefault("Problem", schemas_problem())
+        schema["components"]["schemas"].setdefault("Problem", Problem.model_json_schema())
         return schema
-
-
-def schemas_problem() -> dict:
-    from masthead.api.v1.conventions import Problem
-
-    return Problem.model_json_schema()
 
 
 api = MastheadAPI(

@@ -84,26 +84,28 @@ def sections(request):
 
 @router.get("/home", response=answers(schemas.Home), summary="The front page")
 def home(request):
-    front = listings.front_page()
-    return respond(request, {
-        "top_stories": listing.summaries(front.top_stories),
-        "editors_picks": listing.summaries(front.editors_picks),
-        "latest": listing.summaries(front.latest),
-        "sections": [{"section": {"slug": b.section.slug, "name": b.section.name},
-                      "articles": listing.summaries(b.cards)} for b in front.sections],
-    }, private=False)
+    def build():
+        front = listings.front_page()
+        return {
+            "top_stories": listing.summaries(front.top_stories),
+            "editors_picks": listing.summaries(front.editors_picks),
+            "latest": listing.summaries(front.latest),
+            "sections": [{"section": {"slug": b.section.slug, "name": b.section.name},
+                          "articles": listing.summaries(b.cards)} for b in front.sections],
+        }
+
+    return listing.public(request, "home", build)
 
 
 @router.get("/articles", response=answers(schemas.ArticlePage), summary="Every live story, newest first")
 def articles(request, query: Query[PageQuery]):
-    return respond(request, listing.page("all", listing.live(), query.cursor), private=False)
+    return _paged(request, "all", listing.live(), query.cursor)
 
 
 @router.get("/sections/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="A section's stories")
 def section_articles(request, slug: Slug, query: Query[PageQuery]):
     section = _by_slug(Section, slug)
-    return respond(request, listing.page(f"section:{section.pk}", listing.live().filter(section=section),
-                                         query.cursor), private=False)
+    return _paged(request, f"section:{section.pk}", listing.live().filter(section=section), query.cursor)
 
 
 @router.get("/tags/{slug}", response=answers(schemas.Tag, 404), summary="A tag")
@@ -116,8 +118,7 @@ def tag(request, slug: Slug):
 @router.get("/tags/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="Stories on a topic")
 def tag_articles(request, slug: Slug, query: Query[PageQuery]):
     found = _by_slug(Tag, slug)
-    return respond(request, listing.page(f"tag:{found.pk}", listing.live().filter(tags=found), query.cursor),
-                   private=False)
+    return _paged(request, f"tag:{found.pk}", listing.live().filter(tags=found), query.cursor)
 
 
 @router.get("/authors/{slug}", response=answers(schemas.Author, 404), summary="An author")
@@ -130,8 +131,12 @@ def author(request, slug: Slug):
 @router.get("/authors/{slug}/articles", response=answers(schemas.ArticlePage, 404), summary="An author's stories")
 def author_articles(request, slug: Slug, query: Query[PageQuery]):
     found = _by_slug(Author, slug)
-    return respond(request, listing.page(f"author:{found.pk}", listing.live().filter(authors=found),
-                                         query.cursor), private=False)
+    return _paged(request, f"author:{found.pk}", listing.live().filter(authors=found), query.cursor)
+
+
+def _paged(request, name: str, queryset, cursor: str | None):
+    listing.after(cursor)  # a forged cursor is refused before anything is kept under it
+    return listing.public(request, f"{name}:after:{cursor or ''}", lambda: listing.page(queryset, cursor))
 
 
 def _periods(found) -> list[dict]:
@@ -173,7 +178,7 @@ def archive_day(request, year: int, month: int, day: int, query: Query[PageQuery
     except OverflowError as exc:
         raise Http404("No such date in the archive.") from exc
     found = listing.live().filter(published_at__gte=start, published_at__lt=end)
-    return respond(request, listing.page(f"archive:{first.isoformat()}", found, query.cursor), private=False)
+    return _paged(request, f"archive:{first.isoformat()}", found, query.cursor)
 
 
 @router.get("/search", response=answers(schemas.SearchResults), summary="Search headlines and standfirsts")

@@ -75,15 +75,21 @@ def _json_default(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def respond(request, data, *, private: bool, status: int = 200, no_store: bool = False) -> HttpResponse:
-    """`data` (a Schema or plain JSON values) as JSON, with its ETag and cache headers.
-
-    A matching `If-None-Match` gets 304 with the same ETag and headers but no body.
-    """
+def encode(data) -> tuple[bytes, str]:
+    """`data` (a Schema or plain JSON values) as JSON bytes, and their strong ETag."""
     if isinstance(data, Schema):
         data = data.model_dump(mode="json")
     content = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
-    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    return content, '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def respond(request, data, *, private: bool, status: int = 200, no_store: bool = False,
+            encoded: tuple[bytes, str] | None = None) -> HttpResponse:
+    """`data` as JSON (or the `encoded` bytes and ETag of it), with its ETag and cache headers.
+
+    A matching `If-None-Match` gets 304 with the same ETag and headers but no body.
+    """
+    content, etag = encoded or encode(data)
     if status == 200 and _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
         response = HttpResponse(status=304)
         del response["Content-Type"]

@@ -2,8 +2,8 @@
 
 The lists come from content's listings (the front page, the archive, search) and, for the
 paged lists, a keyset over the same live stories: the cursor is the last story shown
-(published_at, id), so a story published meanwhile never shifts the next page. Pages of
-cards are cached under the content version, like every listing.
+(published_at, id), so a story published meanwhile never shifts the next page. A public
+answer is kept encoded under the content version (and the rules'), like every listing.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import datetime as dt
 
 from django.db.models import Q
 
-from masthead.api.v1.conventions import BadCursor, decode_cursor, encode_cursor
+from masthead.api.v1.conventions import BadCursor, decode_cursor, encode, encode_cursor, respond
 from masthead.content import listings
 from masthead.content.access_rule import shown_access
 from masthead.content.cards import ArticleCard, cards
 from masthead.content.freshness import remember
+from masthead.content.models import Article
 from masthead.content.publication import current_publication
 from masthead.content.rendering import public_url
+from masthead.core import cache
 
 PAGE_SIZE = 20
 
@@ -52,7 +54,8 @@ def summaries(found: list[ArticleCard]) -> list[dict]:
     return [summary(card, base) for card in found]
 
 
-def _after(cursor: str | None) -> tuple[dt.datetime, int] | None:
+def after(cursor: str | None) -> tuple[dt.datetime, int] | None:
+    """The (time, id) position a cursor names, None for the first page; BadCursor if forged."""
     if not cursor:
         return None
     published, pk = decode_cursor(cursor, 2)
@@ -67,26 +70,30 @@ def _after(cursor: str | None) -> tuple[dt.datetime, int] | None:
     return moment, pk
 
 
-def page(name: str, queryset, cursor: str | None, *, size: int = PAGE_SIZE) -> dict:
+def page(queryset, cursor: str | None, *, size: int = PAGE_SIZE) -> dict:
     """One page of the queryset's live stories after `cursor`, newest first: an ArticlePage."""
-    after = _after(cursor)
+    position = after(cursor)
+    found = queryset.order_by("-published_at", "-pk")
+    if position is not None:
+        moment, pk = position
+        found = found.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+    ids = list(found.values_list("pk", flat=True)[: size + 1])
+    shown = ids[:size]
+    by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=shown))}
+    in_order = [by_id[i] for i in shown if i in by_id]
+    more = len(ids) > size and in_order
+    return {"results": summaries(in_order),
+            "next_cursor": encode_cursor(in_order[-1].published_at, in_order[-1].id) if more else None}
 
-    def build() -> tuple[list[ArticleCard], str | None]:
-        found = queryset.order_by("-published_at", "-pk")
-        if after is not None:
-            moment, pk = after
-            found = found.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
-        ids = list(found.values_list("pk", flat=True)[: size + 1])
-        shown = ids[:size]
-        from masthead.content.models import Article
 
-        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=shown))}
-        in_order = [by_id[i] for i in shown if i in by_id]
-        more = len(ids) > size and in_order
-        return in_order, (encode_cursor(in_order[-1].published_at, in_order[-1].id) if more else None)
+def public(request, name: str, build):
+    """A public answer (the same for every reader), encoded once and kept with the content.
 
-    found, next_cursor = remember(f"api:{name}:after:{cursor or ''}", build)
-    return {"results": summaries(found), "next_cursor": next_cursor}
+    Its access badges follow the rules, so the key carries the rules' version too: a change
+    of either is seen at once. The request then costs one cache lookup and no serialising.
+    """
+    key = f"api:answer:{name}:{cache.version('rules')}"
+    return respond(request, None, private=False, encoded=remember(key, lambda: encode(build())))
 
 
 def live():

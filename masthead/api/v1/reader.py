@@ -6,8 +6,6 @@ under /api/v1/auth/); a missing, unknown or revoked token gets 401. Answers are 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -31,7 +29,7 @@ from masthead.api.auth import bearer_token
 from masthead.api.models import ReadingHistory, SavedStory
 from masthead.api.v1 import listing, offers, schemas
 from masthead.api.v1.content import PageQuery
-from masthead.api.v1.conventions import BadCursor, answers, decode_cursor, encode_cursor, respond
+from masthead.api.v1.conventions import answers, encode_cursor, respond
 from masthead.billing import actions as billing
 from masthead.content.cards import cards
 from masthead.content.models import Article
@@ -131,14 +129,9 @@ def sign_out_device(request, device_id: int):
 def _keyset(queryset, field: str, cursor: str | None, entry) -> dict:
     """A page of the reader's rows, newest first, after `cursor` (time, id); live stories only."""
     found = queryset.filter(article__in=listing.live()).order_by(f"-{field}", "-id")
-    if cursor:
-        moment, pk = decode_cursor(cursor, 2)
-        if not isinstance(moment, str) or not isinstance(pk, int):
-            raise BadCursor("The cursor is not one this API gave out.")
-        try:
-            moment = dt.datetime.fromisoformat(moment)
-        except ValueError as exc:
-            raise BadCursor("The cursor is not one this API gave out.") from exc
+    position = listing.after(cursor)
+    if position is not None:
+        moment, pk = position
         found = found.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk}))
     rows = list(found[: PAGE_SIZE + 1])
     shown = rows[:PAGE_SIZE]
