@@ -28,6 +28,8 @@ content_patterns = [
 # app's URL overlaps with them.
 urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
+    # The apps' API next: its reads are as hot as the pages' (and its prefix overlaps nothing).
+    path("api/v1/", include(api_urls.v1_urlpatterns)),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),  # allauth reverses its names without a namespace
@@ -42,7 +44,6 @@ urlpatterns = [
                                                             query_string=True), name="account_area"),
     path("_allauth/", include("allauth.headless.urls")),  # the apps' sign-in API
     path("privacy/", accounts_views.privacy, name="privacy"),
-    path("api/v1/", include(api_urls.v1_urlpatterns)),
     path("api/", include("masthead.api.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.billing.urls")),

@@ -186,24 +186,38 @@ def search(request, query: Query[SearchQuery]):
     return respond(request, {"query": query.q, "results": listing.summaries(listing.find(query.q))}, private=False)
 
 
+def _story(article_id: int) -> dict | None:
+    """What the answer about one story needs besides the read (its facts, card, tags and
+    disclaimer), kept in-process under the content version like the page's facts: a read
+    costs no query for the story itself. Never the body: the read path hands that out."""
+
+    def build():
+        found = (Article.objects.select_related("section", "source").prefetch_related("authors", "tags")
+                 .defer("body").filter(pk=article_id).first())
+        if found is None:
+            return None
+        return {"facts": rendering.facts_of(found), "card": card_for(found), "disclaimer": found.disclaimer,
+                "tags": [{"slug": t.slug, "name": t.name} for t in found.tags.all()]}
+
+    return remember(f"api:story:{article_id}", build, local=True)
+
+
 @router.get("/articles/{article_id}", response=answers(schemas.ArticleDetail, 404),
             summary="One story: the whole text when the reader may read it, else the teaser and the paywall")
 def article(request, article_id: int):
     now = clock.now()
-    found = (Article.objects.select_related("section", "source").prefetch_related("authors", "tags")
-             .filter(pk=article_id).first()) if 0 < article_id < 2**63 else None
-    if found is None or not found.is_live(now):
+    story = _story(article_id) if 0 < article_id < 2**63 else None
+    if story is None or not story["facts"].is_live(now):
         raise Http404("No such story.")
     rules = current_rules()
-    result = read(request, rendering.facts_of(found), channel="api", reader=api_reader(request, rules),
-                  article=found, now=now)
+    result = read(request, story["facts"], channel="api", reader=api_reader(request, rules), now=now)
     if result.parts is None:
         raise Http404("No such story.")
     decision = result.decision
-    data = listing.summary(card_for(found), listing.base_url())
+    data = listing.summary(story["card"], listing.base_url())
     data.update({
-        "tags": [{"slug": t.slug, "name": t.name} for t in found.tags.all()],
-        "disclaimer": found.disclaimer,
+        "tags": story["tags"],
+        "disclaimer": story["disclaimer"],
         "granted": decision.granted,
         "reason": decision.reason.value,
         "meter": ({"used": decision.used, "remaining": decision.remaining, "limit": decision.limit,
@@ -211,10 +225,10 @@ def article(request, article_id: int):
         "teaser": str(result.teaser_html),
         # The gated rest leaves the read path only when granted (Read.rest_html is "" otherwise).
         "body": result.body_html if decision.granted else None,
-        "paywall": None if decision.granted else offers.paywall_of(result.paywall, found.get_absolute_url()),
+        "paywall": None if decision.granted else offers.paywall_of(result.paywall, story["facts"].url),
     })
     if decision.granted and result.reader.is_authenticated:
-        actions.record_read(result.reader.user, found.pk, now=now)
+        actions.record_read(result.reader.user, article_id, now=now)
     response = respond(request, data, private=True, no_store=True)
     readers.set_cookie(response, result.reader)
     return response
