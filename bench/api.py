@@ -4,7 +4,8 @@ For each store (the embedded default, then PostgreSQL + Redis) it makes a fresh 
 migrates and seeds the demo, starts `masthead serve` (granian, one worker per core) on
 loopback, prepares an anonymous app reader whose read of a metered story is already counted
 (the meter cookie, got with plain requests as an app's HTTP client would), and loads each
-operation with wrk (32 connections by default) after a warm-up. nginx serves a saved copy of
+operation with wrk (32 connections by default) after a warm-up, and the same story's web page
+for the same reader, for comparison. nginx serves a saved copy of
 the same article answer as a static file in the same run; each row gives its ratio to nginx's
 requests/s. Before each load one request checks what the answer is (full text, or the list),
 so a row cannot measure an error.
@@ -97,10 +98,15 @@ def prepare(base: str) -> dict:
     if status != 200 or not data["granted"] or data["reason"] != "already_counted":
         raise RuntimeError(f"the prepared read is not an already-counted full text: {status} {data.get('reason')}")
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    page = data["url"].split("://", 1)[1].split("/", 1)[1]
+    page_status, page_body = get("/" + page)
+    if page_status != 200 or b"reached your limit" in page_body:
+        raise RuntimeError("the story's web page is not its full text")
     home_status, home = get("/api/v1/home")
     if home_status != 200 or not json.loads(home)["latest"]:
         raise RuntimeError("the home listing is empty or failed")
-    return {"detail": detail, "cookie": cookie, "answer": answer, "home": home}
+    return {"detail": detail, "cookie": cookie, "answer": answer, "home": home, "page": "/" + page,
+            "page_size": len(page_body)}
 
 
 def measure(label: str, *, postgres: bool, workdir: Path, port: int, args) -> tuple[list[dict], bytes]:
@@ -117,6 +123,9 @@ def measure(label: str, *, postgres: bool, workdir: Path, port: int, args) -> tu
             ("article detail, anonymous metered read already counted", prepared["detail"], prepared["cookie"],
              len(prepared["answer"])),
             ("home listing", "/api/v1/home", None, len(prepared["home"])),
+            # The same read as a web page, the same reader: how the API compares with the site.
+            ("(for comparison) the same story's web page, the same reader", prepared["page"], prepared["cookie"],
+             prepared["page_size"]),
         ):
             load.wrk(base + path, duration_s=args.warmup, connections=args.connections, cookie=cookie)
             with servers.RssSampler(server.pid) as rss:
