@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "masthead.epaper",
     "masthead.newsletters",
     "masthead.analytics",
+    "ninja",  # the API docs' static files (Swagger UI, served by Masthead)
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
     "masthead.accounts.signin_app.SignInConfig",  # allauth.account, named for the admin
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "masthead.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "masthead.core.middleware.SecureCookiesOverTLS",
+    # /api/v1/: rate limits and CORS, before any session, routing or database.
+    "masthead.api.edge.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached anonymous listing pages are answered here, before sessions, CSRF and auth.
     "masthead.content.page_cache.AnonymousPageCacheMiddleware",
@@ -317,6 +320,7 @@ MASTHEAD_PERSONAL_DATA = [
     "masthead.epaper.personal_data",
     "masthead.newsletters.personal_data",
     "masthead.analytics.personal_data",
+    "masthead.api.personal_data",
 ]
 
 # --- access (paywall and meter) settings -------------------------------------------------
@@ -340,6 +344,8 @@ MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.
 MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 # The API's bearer-token hook: a dotted path to (request, token) -> user | None (accounts).
 MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "masthead.accounts.tokens.api_user")
+# Web origins (scheme and host) whose pages may call /api/v1/ from a browser (CORS); none by default.
+MASTHEAD_API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", [])
 
 # --- billing settings --------------------------------------------------------------------
 # The gateway readers pay through; each adapter is a dotted path (SDKs load only there).
@@ -420,6 +426,8 @@ MASTHEAD_RATE_LIMITS = {
     "admin_password_change": "5/m/user",
     "delete_account": "5/5m/user",
     "deletion_code": "3/5m/user",  # e-mails with a code to confirm deleting the account
+    # The apps' API: per address, and per app token ("key"), counted in fixed windows.
+    "api": env("RATE_API", "600/m/ip,300/m/key"),
 }
 # Apps sign in through the headless API (/_allauth/app/v1/...) with tokens kept hashed.
 HEADLESS_CLIENTS = ("app",)

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from masthead.access import article_page, search_page
 from masthead.accounts import forms as accounts_forms
 from masthead.accounts import views as accounts_views
+from masthead.api import urls as api_urls
 from masthead.content import urls as content_urls
 from masthead.content import views as content_views
 from masthead.core import media
@@ -31,6 +32,8 @@ content_patterns = [
 urlpatterns = [
     path("", include((content_patterns, content_urls.app_name))),
     path("admin/revenue/", include("masthead.analytics.urls")),
+    # The apps' API next: its reads are as hot as the pages' (and its prefix overlaps nothing).
+    path("api/v1/", include(api_urls.v1_urlpatterns)),
     path("admin/", admin.site.urls),
     path("accounts/epaper/", include((epaper_urls.account_patterns, "epaper_account"))),
     path("accounts/newsletters/", newsletters_views.preferences, name="newsletter_preferences"),

@@ -14,6 +14,7 @@ from importlib import import_module
 from allauth.headless.tokens.strategies.base import AbstractTokenStrategy
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 
 from masthead.accounts import devices
 from masthead.accounts.models import AppToken, Device
@@ -71,3 +72,41 @@ def user_for_token(token: str):
 def api_user(request, token: str):
     """The API's bearer hook (settings.MASTHEAD_API_TOKEN_USER): an app token's user, or None."""
     return user_for_token(token)
+
+
+def session_key_for(token: str) -> str | None:
+    """The session (the app's device) an app token stands for, or None."""
+    if not token:
+        return None
+    return AppToken.objects.filter(token_hash=token_hash(token)).values_list("session_key", flat=True).first()
+
+
+def refresh(token: str) -> str | None:
+    """Swap a valid app token for a new one on the same device; the old one stops working.
+
+    None when the token is unknown or its session has ended (the app signs in again).
+    """
+    session = HashedTokenStrategy().lookup_session(token) if token else None
+    if session is None:
+        return None
+    new = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        deleted, _ = AppToken.objects.filter(token_hash=token_hash(token)).delete()
+        if not deleted:  # refreshed by a concurrent request meanwhile
+            return None
+        AppToken.objects.create(token_hash=token_hash(new), session_key=session.session_key, created_at=clock.now())
+    return new
+
+
+def revoke(token: str) -> bool:
+    """Sign out the device an app token stands for: its session and every token of it end."""
+    key = session_key_for(token)
+    if key is None:
+        return False
+    device = Device.objects.filter(session_key=key).first()
+    if device is not None:
+        devices.sign_out(device)
+    else:
+        _store(key).delete()
+        AppToken.objects.filter(session_key=key).delete()
+    return True
