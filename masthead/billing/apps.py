@@ -16,6 +16,11 @@ class BillingConfig(AppConfig):
 
         # The paywall (access) shows the plans on sale; access never imports billing.
         register_offer_provider(visible_offers)
+        # A subscriber's gift link opens one story through the one read path.
+        from masthead.access.read import register_read_grant
+        from masthead.billing.article_gifts import grant
+
+        register_read_grant(grant)
 
         # Receivers that only bump versions (core.cache): a subscription's change retires its
         # reader's kept benefits; a plan's change retires every reader's and the offers.
