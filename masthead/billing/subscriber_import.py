@@ -282,7 +282,9 @@ def import_subscribers(data: bytes | str, fmt: str = "csv", *, dry_run: bool = F
             if dry_run:
                 transaction.set_rollback(True)
             else:
-                changed = [user.pk for _, user in pending]
+                # Only accounts that existed before may have benefits kept in the cache.
+                fresh = {id(u) for u in new_users}
+                changed = [user.pk for _, user in pending if id(user) not in fresh]
                 transaction.on_commit(lambda changed=changed: _readers_changed(changed))
         done += len(batch)
         if progress:

@@ -14,12 +14,13 @@ def seed(progress=print) -> dict:
     """Seed (or top up) the demo publication. Safe to run again: nothing is duplicated."""
     from masthead.access.demo import seed_rules
     from masthead.accounts.demo import seed_accounts
-    from masthead.billing.demo import seed_plans
+    from masthead.billing.demo import seed_offers, seed_plans
     from masthead.content.demo import seed_content
 
     seed_content(progress=progress)
     seed_rules(progress=progress)
     seed_plans(progress=progress)
+    seed_offers(progress=progress)
     seed_accounts(progress=progress)
     return {"editor": ensure_editor()}
 
