@@ -305,6 +305,47 @@ def cancel_subscription(sub: Subscription) -> Subscription:
     return sub
 
 
+def retention_offer_for(sub: Subscription):
+    """The retention offer the cancel page shows this subscriber, once: a running one for their
+    plan, on a subscription Masthead renews itself (a provider that renews on its side would
+    go on charging its own price), never offered before."""
+    from masthead.billing.offer import running_offers
+
+    if sub.retention_offered_at is not None or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
+        return None
+    if getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False):
+        return None
+    for offer in running_offers("retention"):
+        if redemptions.applies_to(offer, sub.renewal_plan) and not redemptions.used_by(offer, sub.user):
+            return offer
+    return None
+
+
+def mark_retention_offered(sub: Subscription) -> None:
+    """The cancel page showed the offer: it is not shown again."""
+    Subscription.objects.filter(pk=sub.pk, retention_offered_at__isnull=True).update(retention_offered_at=clock.now())
+
+
+def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
+    """The subscriber stays: the offer's discount applies from the next renewal."""
+    with transaction.atomic():
+        sub = _locked(pk=sub.pk)
+        renews_itself = getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False)
+        if offer.purpose != Offer.Purpose.RETENTION or renews_itself or sub.offer_id == offer.pk \
+                or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
+            raise BillingError("That offer is not available for your subscription.")
+        try:
+            redemptions.check(offer, sub.user, sub.renewal_plan)
+            redemptions.redeem(offer, sub.user, sub)
+        except redemptions.OfferRefused as exc:
+            raise BillingError(str(exc)) from exc
+        sub.offer, sub.discounted_charges = offer, 0
+        sub.retention_offered_at = sub.retention_offered_at or clock.now()
+        sub.version += 1
+        sub.save(update_fields=["offer", "discounted_charges", "retention_offered_at", "version"])
+    return sub
+
+
 def resume_subscription(sub: Subscription) -> Subscription:
     """Undo a cancel before the paid period ends."""
     with transaction.atomic():

@@ -116,6 +116,8 @@ class Subscription(models.Model):
                               help_text="The offer the reader subscribed with (its discount applies to renewals).")
     discounted_charges = models.PositiveSmallIntegerField(
         default=0, help_text="Charges made at the offer's price so far (the offer says how many it gives).")
+    retention_offered_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When the cancel page offered a retention offer (once).")
     imported_from = models.CharField(max_length=60, blank=True,
                                      help_text="The system this subscriber was imported from, if any.")
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every change (lost-update guard).")
@@ -346,7 +348,7 @@ class Redemption(models.Model):
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="uses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="offer_redemptions")
-    subscription = models.OneToOneField(Subscription, on_delete=models.PROTECT, related_name="redemption")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="redemptions")
     created_at = models.DateTimeField()
 
     class Meta:

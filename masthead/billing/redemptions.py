@@ -76,6 +76,11 @@ def _abandoned(sub: Subscription) -> bool:
     return sub.current_period_end is None and sub.state in (State.PENDING.value, State.EXPIRED.value)
 
 
+def used_by(offer: Offer, user) -> bool:
+    """Whether this reader has really used the offer (an abandoned checkout does not count)."""
+    return _used(offer, user)
+
+
 def _used(offer: Offer, user) -> bool:
     return any(not _abandoned(r.subscription)
                for r in Redemption.objects.filter(offer=offer, user=user).select_related("subscription"))

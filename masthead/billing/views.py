@@ -240,7 +240,25 @@ def cancel(request):
     """GET asks for confirmation; POST cancels at period end."""
     sub = _own_subscription(request)
     if request.method == "GET":
-        return render(request, "billing/cancel.html", {"sub": sub})
+        retention = actions.retention_offer_for(sub)
+        if retention is not None:
+            actions.mark_retention_offered(sub)  # offered once
+        return render(request, "billing/cancel.html", {
+            "sub": sub, "retention": retention,
+            "retention_line": offer_for(sub.renewal_plan, offer=retention).offer_line if retention else "",
+        })
+    if request.POST.get("stay_with_offer"):
+        offer = redemptions.find(request.POST["stay_with_offer"])
+        try:
+            if offer is None:
+                raise actions.BillingError("That offer is not available for your subscription.")
+            actions.accept_retention_offer(sub, offer)
+        except actions.BillingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Thank you for staying. {offer_for(sub.renewal_plan, offer=offer).offer_line} "
+                                      "from your next renewal.")
+        return redirect("billing:account")
     try:
         sub = actions.cancel_subscription(sub)
     except (actions.BillingError, GatewayError) as exc:
