@@ -360,6 +360,8 @@ MASTHEAD_BILLING_RETRY_DAYS = [int(day) for day in env_list("BILLING_RETRY_DAYS"
 # The pre-debit notice goes out this many hours before a renewal; a charge always waits
 # at least 24 hours after its notice (RBI e-mandate rules).
 MASTHEAD_BILLING_NOTICE_HOURS = env_int("BILLING_NOTICE_HOURS", 48)
+# How many stories a subscriber may gift (a 7-day link each) per calendar month.
+MASTHEAD_ARTICLE_GIFTS_PER_MONTH = env_int("ARTICLE_GIFTS_PER_MONTH", 10)
 # Refused webhook deliveries (a small row each, never the body) are kept this many days.
 MASTHEAD_BILLING_REJECTED_WEBHOOK_DAYS = env_int("BILLING_REJECTED_WEBHOOK_DAYS", 7)
 MASTHEAD_GST_RATE = env_int("GST_RATE", 18)

@@ -34,6 +34,7 @@ class Reason(str, enum.Enum):
     MARKETS = "markets"                      # the market analysis needs its benefit
     REGISTRATION_REQUIRED = "registration_required"
     COOKIES_REQUIRED = "cookies_required"    # a client that keeps no meter cookie
+    GIFTED = "gifted"                        # a subscriber's gift link to this one story
 
     @property
     def label(self) -> str:
@@ -59,6 +60,7 @@ _LABELS = {
     Reason.MARKETS: "market analysis needs a subscription",
     Reason.REGISTRATION_REQUIRED: "registration required",
     Reason.COOKIES_REQUIRED: "free articles need cookies",
+    Reason.GIFTED: "opened by a subscriber's gift link",
 }
 
 

@@ -64,6 +64,29 @@ def forget_offers() -> None:
     cache.bump("offers")
 
 
+# --- links that open one story (a subscriber's gift) -------------------------------------------
+# Billing keeps the gift links; access asks it through a hook billing registers in its
+# AppConfig.ready(). The hook is asked first, so a gifted read counts on nobody's meter.
+
+_read_grants: list[Callable] = []
+
+
+def register_read_grant(grant: Callable) -> None:
+    """`grant(request, facts, now) -> bool`: True when the request carries a valid link that
+    opens this article (it must answer False at once for a request without one)."""
+    if grant not in _read_grants:
+        _read_grants.append(grant)
+
+
+def _granted_by_link(request, facts: ArticleFacts, rules: Rules, now: dt.datetime) -> Decision | None:
+    if request is None or not _read_grants:
+        return None
+    for grant in _read_grants:
+        if grant(request, facts, now):
+            return Decision(granted=True, reason=Reason.GIFTED, access=effective_access(item_facts(facts), rules))
+    return None
+
+
 # --- what the reader is told -------------------------------------------------------------------
 
 def period_phrase(rules: Rules) -> str:
@@ -228,7 +251,8 @@ def read(request, facts: ArticleFacts, *, channel: str = "web", reader: readers.
     if variant is not None:
         rules = variant.apply(rules)
     benefits = benefits_for(request, reader.user)
-    decision = decide(reader, item_facts(facts), now, benefits=benefits, rules=rules, channel=channel)
+    decision = _granted_by_link(request, facts, rules, now) or decide(
+        reader, item_facts(facts), now, benefits=benefits, rules=rules, channel=channel)
     cookie_check = False
     if decision.reason is Reason.COOKIES_REQUIRED:
         readers.issue_cookie(reader, rules, now=now)

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
-from masthead.billing import emails
+from masthead.billing import emails, redemptions
+from masthead.billing.discounts import first_charge, terms_of
 from masthead.billing.gateways.base import (
     CheckoutRequest,
     CheckoutStart,
@@ -30,7 +31,7 @@ from masthead.billing.gateways.base import (
     get_gateway,
 )
 from masthead.billing.gst import BuyerTaxDetails
-from masthead.billing.models import LedgerEntry, Plan, Subscription
+from masthead.billing.models import LedgerEntry, Offer, Plan, Subscription
 from masthead.billing.periods import add_months
 from masthead.billing.states import Effect, Event, Facts, IllegalTransition, Rules, Snapshot, State, transition
 from masthead.core import clock, metrics
@@ -95,7 +96,8 @@ def _store(sub: Subscription, snap: Snapshot, extra_fields: tuple[str, ...] = ()
 
 
 def _locked(**lookup) -> Subscription:
-    return Subscription.objects.select_for_update(of=("self",)).select_related("plan", "next_plan", "user").get(**lookup)
+    return (Subscription.objects.select_for_update(of=("self",))
+            .select_related("plan", "next_plan", "user", "offer").get(**lookup))
 
 
 def _apply(sub: Subscription, event: Event, facts: Facts, *, gateway: Gateway | None = None,
@@ -125,7 +127,8 @@ def _apply(sub: Subscription, event: Event, facts: Facts, *, gateway: Gateway | 
 
 def _ledger(sub: Subscription, kind: str, *, key: str, amount: int, currency: str, plan: Plan,
             payment_ref: str = "", refund_ref: str = "", period: tuple | None = None, reason: str = "",
-            now: dt.datetime | None = None) -> LedgerEntry | None:
+            now: dt.datetime | None = None, list_price: int | None = None, discount: int = 0,
+            offer_code: str = "") -> LedgerEntry | None:
     """Append to the ledger once per idempotency key; None when the key is already there."""
     if LedgerEntry.objects.filter(idempotency_key=key).exists():
         return None
@@ -136,6 +139,7 @@ def _ledger(sub: Subscription, kind: str, *, key: str, amount: int, currency: st
                 gateway_payment_ref=payment_ref, gateway_refund_ref=refund_ref, idempotency_key=key, plan=plan,
                 period_start=period[0] if period else None, period_end=period[1] if period else None,
                 reason=reason[:300], created_at=now or clock.now(),
+                list_price=list_price, discount=discount, offer_code=offer_code,
             )
     except IntegrityError as exc:
         if is_unique_violation(exc):
@@ -146,28 +150,38 @@ def _ledger(sub: Subscription, kind: str, *, key: str, amount: int, currency: st
 # --- checkout ------------------------------------------------------------------------
 
 def start_checkout(user, plan: Plan, *, return_url: str, cancel_url: str, return_to: str = "",
-                   gateway: Gateway | None = None,
-                   buyer: BuyerTaxDetails | None = None) -> tuple[Subscription, CheckoutStart]:
+                   gateway: Gateway | None = None, buyer: BuyerTaxDetails | None = None,
+                   offer: Offer | None = None) -> tuple[Subscription, CheckoutStart]:
     """Create a pending subscription and the gateway's checkout for it. `buyer` carries the
-    GSTIN and state the reader gave for their invoices (validated by BuyerTaxDetails)."""
+    GSTIN and state the reader gave for their invoices (validated by BuyerTaxDetails);
+    `offer` is an offer code's offer, redeemed here under its limits (redemptions)."""
     if not plan.is_active:
         raise BillingError("This plan is no longer on sale.")
     if current_subscription(user) is not None:
         raise BillingError("You already have a subscription. Manage it from your account.")
     gateway = gateway or get_gateway()
     now = clock.now()
+    terms = terms_of(offer)
     with transaction.atomic():
         sub = Subscription.objects.create(
             user=user, plan=plan, gateway=gateway.name, state=State.PENDING.value,
             return_to=return_to[:500], created_at=now, updated_at=now,
-            buyer_gstin=buyer.gstin if buyer else "", buyer_state=buyer.state if buyer else "",
+            buyer_gstin=buyer.gstin if buyer else "", buyer_state=buyer.state if buyer else "", offer=offer,
         )
+        if offer is not None:
+            try:
+                redemptions.check(offer, user, plan, now=now)
+                redemptions.redeem(offer, user, sub)
+            except redemptions.OfferRefused as exc:
+                raise BillingError(str(exc)) from exc
         start = gateway.start_checkout(
             CheckoutRequest(
-                subscription_ref=sub.reference, plan_code=plan.code, plan_name=plan.name, amount=plan.price,
+                subscription_ref=sub.reference, plan_code=plan.code, plan_name=plan.name,
+                amount=first_charge(plan.price, terms), list_amount=plan.price,
                 currency=plan.currency, term_months=plan.term_months, customer_email=user.email or "",
                 return_url=return_url, cancel_url=cancel_url,
                 gateway_plan_ref=plan.gateway_refs.get(gateway.name, ""),
+                trial_days=terms.trial_days if terms else 0, offer=terms,
             )
         )
         sub.gateway_ref = start.gateway_ref
@@ -195,15 +209,31 @@ def confirm_payment(gateway_name: str, payment: Payment, *, for_period_end: dt.d
                         payment.payment_ref, sub.state, sub.reference)
             return sub
         plan = sub.renewal_plan if sub.state != State.PENDING else sub.plan
+        if payment.succeeded and payment.trial and not payment.amount:
+            # A free trial: the card or mandate is kept, nothing is charged, no invoice.
+            start = payment.period_start or now
+            end = payment.period_end or start + dt.timedelta(days=sub.offer.trial_days if sub.offer else 0)
+            _apply(sub, Event.TRIAL_STARTED, Facts(now=now, period_start=start, period_end=end, plan=plan.code,
+                                                   rules=rules()),
+                   from_gateway=True, extra_fields=_remember_gateway(sub, payment),
+                   mail={"trial_ends": end})
+            return sub
         if payment.succeeded:
             start = payment.period_start or sub.current_period_end or now
             end = payment.period_end or add_months(start, plan.term_months)
+            discount = 0 if payment.trial else max(0, plan.price - payment.amount) if sub.offer_id else 0
             entry = _ledger(sub, LedgerEntry.Kind.CHARGE, key=f"payment:{gateway_name}:{payment.payment_ref}",
                             amount=payment.amount, currency=payment.currency, plan=plan,
-                            payment_ref=payment.payment_ref, period=(start, end), now=now)
+                            payment_ref=payment.payment_ref, period=(start, end), now=now,
+                            list_price=None if payment.trial else plan.price, discount=discount,
+                            offer_code=sub.offer.code if sub.offer_id else "",
+                            reason=f"Trial to {end.date().isoformat()}" if payment.trial else "")
             if entry is None:
                 return sub  # this payment was already applied (the webhook and the return both bring it)
             extra = _remember_gateway(sub, payment)
+            if discount:
+                sub.discounted_charges += 1
+                extra = (*extra, "discounted_charges")
             invoice = _issue_invoice(entry)
             _apply(sub, Event.PAYMENT_SUCCEEDED,
                    Facts(now=now, period_start=start, period_end=end, plan=plan.code, rules=rules()),
@@ -272,6 +302,47 @@ def cancel_subscription(sub: Subscription) -> Subscription:
         sub = _locked(pk=sub.pk)
         _guard(sub, Event.CANCEL)
         _apply(sub, Event.CANCEL, Facts(now=clock.now(), rules=rules()))
+    return sub
+
+
+def retention_offer_for(sub: Subscription):
+    """The retention offer the cancel page shows this subscriber, once: a running one for their
+    plan, on a subscription Masthead renews itself (a provider that renews on its side would
+    go on charging its own price), never offered before."""
+    from masthead.billing.offer import running_offers
+
+    if sub.retention_offered_at is not None or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
+        return None
+    if getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False):
+        return None
+    for offer in running_offers("retention"):
+        if redemptions.applies_to(offer, sub.renewal_plan) and not redemptions.used_by(offer, sub.user):
+            return offer
+    return None
+
+
+def mark_retention_offered(sub: Subscription) -> None:
+    """The cancel page showed the offer: it is not shown again."""
+    Subscription.objects.filter(pk=sub.pk, retention_offered_at__isnull=True).update(retention_offered_at=clock.now())
+
+
+def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
+    """The subscriber stays: the offer's discount applies from the next renewal."""
+    with transaction.atomic():
+        sub = _locked(pk=sub.pk)
+        renews_itself = getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False)
+        if offer.purpose != Offer.Purpose.RETENTION or renews_itself or sub.offer_id == offer.pk \
+                or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
+            raise BillingError("That offer is not available for your subscription.")
+        try:
+            redemptions.check(offer, sub.user, sub.renewal_plan)
+            redemptions.redeem(offer, sub.user, sub)
+        except redemptions.OfferRefused as exc:
+            raise BillingError(str(exc)) from exc
+        sub.offer, sub.discounted_charges = offer, 0
+        sub.retention_offered_at = sub.retention_offered_at or clock.now()
+        sub.version += 1
+        sub.save(update_fields=["offer", "discounted_charges", "retention_offered_at", "version"])
     return sub
 
 
@@ -353,7 +424,7 @@ def apply_gateway_event(gateway_name: str, event: GatewayEvent) -> None:
                 gateway_ref=event.gateway_ref, payment_method=event.payment_method,
                 payment_method_label=event.payment_method_label, period_start=event.period_start,
                 period_end=event.period_end, failure_reason=event.failure_reason,
-                at_checkout=event.at_checkout,
+                at_checkout=event.at_checkout, trial=event.trial,
             ),
             for_period_end=event.for_period_end,
             occurred_at=now,
@@ -399,7 +470,8 @@ def send_renewal_notice(sub_id: int, *, now: dt.datetime | None = None) -> bool:
     now = now or clock.now()
     with transaction.atomic():
         sub = _locked(pk=sub_id)
-        if sub.state != State.ACTIVE.value or sub.notice_sent_for == sub.current_period_end:
+        if sub.state not in (State.ACTIVE.value, State.TRIALING.value) \
+                or sub.notice_sent_for == sub.current_period_end:
             return False
         sub.notice_sent_for, sub.notice_sent_at = sub.current_period_end, now
         sub.save(update_fields=["notice_sent_for", "notice_sent_at"])
@@ -408,7 +480,7 @@ def send_renewal_notice(sub_id: int, *, now: dt.datetime | None = None) -> bool:
 
 
 def is_due(sub: Subscription, now: dt.datetime) -> bool:
-    if sub.state == State.ACTIVE.value:
+    if sub.state in (State.ACTIVE.value, State.TRIALING.value):
         return (
             sub.current_period_end is not None and sub.current_period_end <= now
             and sub.notice_sent_for == sub.current_period_end
@@ -437,24 +509,31 @@ def renew_subscription(sub_id: int, *, now: dt.datetime | None = None, gateway: 
             _apply(sub, Event.GATEWAY_ENDED, Facts(now=now, rules=rules()))
             return "failed"
         key = renewal_key(sub)
+        amount, discounted = redemptions.renewal_amount(sub, plan)
         payment = gateway.charge_renewal(
             RenewalCharge(subscription_ref=sub.reference, payment_method=sub.payment_method,
-                          amount=plan.price, currency=plan.currency, idempotency_key=key)
+                          amount=amount, currency=plan.currency, idempotency_key=key)
         )
         if payment.succeeded:
             start = sub.current_period_end
             end = add_months(start, plan.term_months)
             entry = _ledger(sub, LedgerEntry.Kind.CHARGE, key=key, amount=payment.amount, currency=payment.currency,
-                            plan=plan, payment_ref=payment.payment_ref, period=(start, end), now=now)
+                            plan=plan, payment_ref=payment.payment_ref, period=(start, end), now=now,
+                            list_price=plan.price, discount=plan.price - payment.amount if discounted else 0,
+                            offer_code=sub.offer.code if discounted else "")
             invoice = _issue_invoice(entry) if entry else None
+            extra = ()
+            if discounted and entry is not None:
+                sub.discounted_charges += 1
+                extra = ("discounted_charges",)
             _apply(sub, Event.PAYMENT_SUCCEEDED,
                    Facts(now=now, period_start=start, period_end=end, plan=plan.code, rules=rules()),
-                   gateway=gateway,
+                   gateway=gateway, extra_fields=extra,
                    mail={"amount": format_money(payment.amount, payment.currency),
                          "invoice_number": invoice.number if invoice else ""})
             transaction.on_commit(lambda: metrics.payment(gateway.name, "renewal", True, sub.reference))
             return "renewed"
-        _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=plan.price, currency=plan.currency, plan=plan,
+        _ledger(sub, LedgerEntry.Kind.FAILURE, key=key, amount=amount, currency=plan.currency, plan=plan,
                 payment_ref=payment.payment_ref, reason=payment.failure_reason, now=now)
         _apply(sub, Event.PAYMENT_FAILED, Facts(now=now, for_period_end=sub.current_period_end, rules=rules()),
                gateway=gateway, mail={"reason": payment.failure_reason})

@@ -183,6 +183,11 @@ class SubscriptionAdmin(KeptAdmin):
     inlines = [LedgerInline]
     actions = ["refund_end_access", "refund_keep_access", "cancel_at_period_end"]
 
+    def get_urls(self):
+        from masthead.billing.offer_admin import subscriber_urls
+
+        return subscriber_urls(self) + super().get_urls()
+
     @admin.action(description="Refund the last payment in full and end access")
     def refund_end_access(self, request, queryset):
         _refund_last(request, queryset, end_access=True)
@@ -268,3 +273,7 @@ class InvoiceAdmin(KeptAdmin):
         ("taxable value", _in_rupees("taxable_value")), ("CGST", _in_rupees("cgst")), ("SGST", _in_rupees("sgst")),
         ("IGST", _in_rupees("igst")), ("total", _in_rupees("total")),
     ], "Export selected invoices as CSV (amounts in rupees)")]
+
+
+# Offers, article gifts and the subscriber import pages (their own module: this one is long).
+from masthead.billing import offer_admin  # noqa: E402,F401

@@ -28,3 +28,31 @@ def seed_plans(progress=print) -> None:
             ),
         )
     progress(f"Plans: {len(REFERENCE_PLANS)} in the reference offer")
+
+
+# An introductory offer on each plan, and a retention offer (code, name, plan, terms).
+DEMO_OFFERS = [
+    ("WELCOME50", "Half price for your first quarter", "introductory", "smart-quarterly",
+     dict(kind="percent", percent_off=50, periods=1)),
+    ("ESSENTIAL700", "₹700 off your first year", "introductory", "smart-essential",
+     dict(kind="fixed", amount_off=70000, periods=1)),
+    ("SAVER14", "Two weeks free, then 10% off", "introductory", "super-saver",
+     dict(kind="percent", percent_off=10, periods=1, trial_days=14)),
+    ("STAY25", "Stay with us: 25% off your next two renewals", "retention", None,
+     dict(kind="percent", percent_off=25, periods=2, new_subscribers_only=False, once_per_reader=True)),
+]
+
+
+def seed_offers(progress=print) -> None:
+    """The demo's offers, each printed as `Offer code: CODE` with what it gives (idempotent)."""
+    from masthead.billing.discounts import price_line, terms_of
+    from masthead.billing.models import Offer, Plan
+
+    for code, name, purpose, plan_code, terms in DEMO_OFFERS:
+        offer, _ = Offer.objects.update_or_create(
+            code=code, defaults=dict(name=name, purpose=purpose, is_active=True, **terms))
+        plan = Plan.objects.get(code=plan_code) if plan_code else Plan.objects.get(code="smart-essential")
+        if plan_code:
+            offer.plans.set([plan])
+        progress(f"Offer code: {code} ({name}: {price_line(plan.price, plan.term_months, terms_of(offer))}"
+                 f"{' on ' + plan.name if plan_code else ', e.g. on ' + plan.name}; /subscribe/?offer={code})")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from masthead.billing.offer import offer_for
 from masthead.core.dates import long_date
+from masthead.core.money import format_money
 
 SUBJECTS = {
     "notice": "Your {plan} subscription renews on {date}",
@@ -20,6 +21,7 @@ SUBJECTS = {
     "plan_change": "Your plan changes at your next renewal",
     "refunded": "Your refund for {plan}",
     "expired": "Your {plan} subscription has ended",
+    "trial": "Your {plan} free trial has started",
 }
 
 
@@ -30,7 +32,12 @@ def _context(subscription, extra: dict) -> dict:
     plan = subscription.renewal_plan
     base = settings.MASTHEAD_PUBLIC_URL.rstrip("/")
     renews_on = subscription.current_period_end
+    from masthead.billing.redemptions import renewal_amount
+
+    next_charge, discounted = renewal_amount(subscription, plan)
     return {
+        "next_charge": format_money(next_charge, plan.currency),
+        "discounted": discounted,
         "publication": publication,
         "subscription": subscription,
         "plan": subscription.plan,

@@ -75,6 +75,7 @@ class Subscription(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", "Awaiting payment"
+        TRIALING = "trialing", "Free trial (first charge when it ends)"
         ACTIVE = "active", "Active"
         PAST_DUE = "past_due", "Payment overdue"
         CANCELLED = "cancelled", "Cancelled (access until the period ends)"
@@ -111,6 +112,14 @@ class Subscription(models.Model):
                                    help_text="Given at checkout for a business invoice; printed on every invoice.")
     buyer_state = models.CharField("buyer's state", max_length=2, blank=True,
                                    help_text="GST state code given at checkout: the place of supply.")
+    offer = models.ForeignKey("Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions",
+                              help_text="The offer the reader subscribed with (its discount applies to renewals).")
+    discounted_charges = models.PositiveSmallIntegerField(
+        default=0, help_text="Charges made at the offer's price so far (the offer says how many it gives).")
+    retention_offered_at = models.DateTimeField(null=True, blank=True,
+                                                help_text="When the cancel page offered a retention offer (once).")
+    imported_from = models.CharField(max_length=60, blank=True,
+                                     help_text="The system this subscriber was imported from, if any.")
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every change (lost-update guard).")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -132,7 +141,7 @@ class Subscription(models.Model):
 
     @property
     def renews(self) -> bool:
-        return self.state in (self.State.ACTIVE, self.State.PAST_DUE)
+        return self.state in (self.State.TRIALING, self.State.ACTIVE, self.State.PAST_DUE)
 
     @property
     def renewal_plan(self) -> Plan:
@@ -192,6 +201,10 @@ class LedgerEntry(models.Model):
     period_start = models.DateTimeField(null=True, blank=True)
     period_end = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    list_price = models.PositiveIntegerField(null=True, blank=True,
+                                             help_text="The plan's price for this period, before any offer (paise).")
+    discount = models.PositiveIntegerField(default=0, help_text="What the offer took off the list price (paise).")
+    offer_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField()
 
     objects = KeptQuerySet.as_manager()
@@ -276,3 +289,89 @@ class Invoice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("An issued invoice is never deleted; issue a credit note instead.")
+
+
+class Offer(models.Model):
+    """A price a publisher sells with: a discount for some periods, a trial, or both, behind a code.
+
+    Shown to readers through billing.discounts ("₹450 for the first 3 months, then ₹900
+    every 3 months"); redeemed only through billing.redemptions.
+    """
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percent off"
+        FIXED = "fixed", "Amount off"
+        NONE = "none", "No discount (a trial only)"
+
+    class Purpose(models.TextChoices):
+        INTRODUCTORY = "introductory", "Introductory (new subscribers)"
+        RETENTION = "retention", "Retention (shown once on the cancel page)"
+        WIN_BACK = "win_back", "Win-back (sent to lapsed subscribers)"
+        CAMPAIGN = "campaign", "Campaign or coupon"
+
+    code = models.CharField(max_length=40, unique=True,
+                            help_text="What readers type or follow (/subscribe/?offer=CODE); letters, digits, - and _.")
+    name = models.CharField(max_length=100)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.CAMPAIGN)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    percent_off = models.PositiveSmallIntegerField(default=0, help_text="For a percent discount: 1 to 100.")
+    amount_off = models.PositiveIntegerField(default=0, help_text="For an amount discount: paise off each period.")
+    periods = models.PositiveSmallIntegerField(
+        default=1, help_text="How many periods the discount lasts (1 = the first period only); 0 = forever.")
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Days of trial before the first period.")
+    trial_price = models.PositiveIntegerField(default=0, help_text="What the trial costs (paise); 0 = free.")
+    plans = models.ManyToManyField(Plan, blank=True, related_name="offers",
+                                   help_text="The plans it applies to; none chosen = every plan.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Not redeemable from this moment on.")
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True, help_text="Total redemptions allowed.")
+    redemptions = models.PositiveIntegerField(default=0, editable=False,
+                                              help_text="Counted with a conditional update: never past the limit.")
+    once_per_reader = models.BooleanField(default=True)
+    new_subscribers_only = models.BooleanField(default=True,
+                                               help_text="Refused to readers who have ever paid for a subscription.")
+    is_active = models.BooleanField("active", default=True)
+    gateway_refs = models.JSONField(
+        default=dict, blank=True,
+        help_text="The offer at each provider: Razorpay's offer id (made in its dashboard), Stripe's coupon id.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class Redemption(models.Model):
+    """One reader's use of an offer, taken when the checkout starts (under the offer's limit)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="offer_redemptions")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="redemptions")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "user"], name="billing_offer_once_per_reader"),
+        ]
+
+
+class ArticleGift(models.Model):
+    """A subscriber's link that lets anyone read one gated story for a few days."""
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_gifts")
+    article_id = models.PositiveIntegerField(db_index=True)
+    article_url = models.CharField(max_length=500)
+    headline = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opens = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.headline or self.article_url} from {self.sender}"

@@ -45,15 +45,20 @@ def gateways_that_renew_themselves() -> list[str]:
             if getattr(import_string(path), "renews_itself", False)]
 
 
+# Subscriptions whose next charge is a period's end away: active ones, and free trials
+# (whose first charge gets the same pre-debit notice).
+ONCOMING = [State.ACTIVE.value, State.TRIALING.value]
+
+
 def due_for_notice(now: dt.datetime):
     lead = dt.timedelta(hours=settings.MASTHEAD_BILLING_NOTICE_HOURS)
-    return (Subscription.objects.filter(state=State.ACTIVE.value, current_period_end__lte=now + lead)
+    return (Subscription.objects.filter(state__in=ONCOMING, current_period_end__lte=now + lead)
             .exclude(notice_sent_for=F("current_period_end")))
 
 
 def due_for_charge(now: dt.datetime):
     return Subscription.objects.filter(
-        Q(state=State.ACTIVE.value, current_period_end__lte=now, notice_sent_for=F("current_period_end"),
+        Q(state__in=ONCOMING, current_period_end__lte=now, notice_sent_for=F("current_period_end"),
           notice_sent_at__lte=now - dt.timedelta(hours=24))
         | Q(state=State.PAST_DUE.value, next_retry_at__lte=now)
     ).exclude(gateway__in=gateways_that_renew_themselves())
@@ -68,7 +73,7 @@ def due_to_end(now: dt.datetime):
 
 def due_for_reconcile(now: dt.datetime):
     return Subscription.objects.filter(
-        state__in=[State.ACTIVE.value, State.PAST_DUE.value], current_period_end__lte=now,
+        state__in=[*ONCOMING, State.PAST_DUE.value], current_period_end__lte=now,
         gateway__in=gateways_that_renew_themselves(),
     )
 

@@ -63,6 +63,9 @@ def _context(checkout: dict, **extra) -> dict:
         "checkout": checkout,
         "amount": format_money(checkout["amount"], checkout["currency"]),
         "term": term_label(checkout["months"]),
+        "trial_days": checkout.get("trial_days") or 0,
+        "offer": checkout.get("offer") or "",
+        "list_price": format_money(checkout.get("list") or checkout["amount"], checkout["currency"]),
         "cards": [(f"{n[:4]} {n[4:8]} {n[8:12]} {n[12:]}", label) for n, label in TEST_CARDS.items()],
         **extra,
     }

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 class State(str, enum.Enum):
     PENDING = "pending"        # checkout started, nothing paid yet
+    TRIALING = "trialing"      # a free trial: access now, the first charge when the trial ends
     ACTIVE = "active"          # paid, renews automatically
     PAST_DUE = "past_due"      # a renewal failed: access through the grace period, retries scheduled
     CANCELLED = "cancelled"    # cancelled at period end: no more renewals, access until the paid period ends
@@ -35,6 +36,7 @@ class Event(str, enum.Enum):
     REFUND = "refund"                        # facts: end_access (staff's choice), full
     PERIOD_ENDED = "period_ended"            # the paid period (or grace) ran out with nothing to renew
     GATEWAY_ENDED = "gateway_ended"          # the provider stopped it (halted, completed, cancelled now)
+    TRIAL_STARTED = "trial_started"          # facts: period_start, period_end (the trial), plan
 
 
 class Effect(str, enum.Enum):
@@ -45,6 +47,7 @@ class Effect(str, enum.Enum):
     NOTIFY_PLAN_CHANGE = "notify_plan_change"
     NOTIFY_REFUNDED = "notify_refunded"
     NOTIFY_EXPIRED = "notify_expired"
+    NOTIFY_TRIAL = "notify_trial"
     CANCEL_AT_GATEWAY = "cancel_at_gateway"  # stop renewals at the provider, at period end
     RESUME_AT_GATEWAY = "resume_at_gateway"
     END_AT_GATEWAY = "end_at_gateway"        # stop renewals at the provider now
@@ -217,6 +220,16 @@ def _ignore(snap: Snapshot, event: Event, facts: Facts) -> Outcome:
     return _unchanged(snap, stale=True)
 
 
+def _trial(snap: Snapshot, event: Event, facts: Facts) -> Outcome:
+    """A free trial starts: access for the trial, nothing charged; the first charge is a
+    renewal at the trial's end (with its pre-debit notice), so the renewal rules apply."""
+    if facts.period_start is None or facts.period_end is None:
+        raise ValueError("a trial needs the days it covers")
+    new = replace(snap, state=State.TRIALING, plan=facts.plan or snap.plan, period_start=facts.period_start,
+                  period_end=facts.period_end, access_until=facts.period_end + facts.rules.grace)
+    return Outcome(new, (Effect.NOTIFY_TRIAL,))
+
+
 def _paid_while_cancelled(snap: Snapshot, event: Event, facts: Facts) -> Outcome:
     # The provider charged before it heard of the cancel: the reader keeps what they paid for.
     return _paid(snap, event, facts, state=State.CANCELLED)
@@ -228,11 +241,21 @@ TRANSITIONS = {
     (S.PENDING, E.PAYMENT_FAILED): lambda snap, event, facts: _unchanged(snap),  # declined at checkout
     (S.PENDING, E.CANCEL): _abandon,
     (S.PENDING, E.GATEWAY_ENDED): _abandon,
+    (S.PENDING, E.TRIAL_STARTED): _trial,
+    # During a free trial: the first charge makes it active; a failed one is a failed renewal
+    # (grace, retries); a cancel ends access when the trial does, without a charge.
+    (S.TRIALING, E.PAYMENT_SUCCEEDED): _paid,
+    (S.TRIALING, E.PAYMENT_FAILED): _failed,
+    (S.TRIALING, E.CANCEL): _cancel,
+    (S.TRIALING, E.CHANGE_PLAN): _change_plan,
+    (S.TRIALING, E.GATEWAY_ENDED): _expire,
+    (S.TRIALING, E.TRIAL_STARTED): _ignore,
     (S.ACTIVE, E.PAYMENT_SUCCEEDED): _paid,
     (S.ACTIVE, E.PAYMENT_FAILED): _failed,
     (S.ACTIVE, E.CANCEL): _cancel,
     (S.ACTIVE, E.CHANGE_PLAN): _change_plan,
     (S.ACTIVE, E.REFUND): _refund,
+    (S.ACTIVE, E.TRIAL_STARTED): _ignore,  # the trial's notice arriving late
     (S.ACTIVE, E.GATEWAY_ENDED): _expire,
     (S.PAST_DUE, E.PAYMENT_SUCCEEDED): _paid,
     (S.PAST_DUE, E.PAYMENT_FAILED): _failed,
@@ -240,20 +263,24 @@ TRANSITIONS = {
     (S.PAST_DUE, E.CHANGE_PLAN): _change_plan,
     (S.PAST_DUE, E.REFUND): _refund,
     (S.PAST_DUE, E.PERIOD_ENDED): _expire,
+    (S.PAST_DUE, E.TRIAL_STARTED): _ignore,  # the trial's notice arriving late
     (S.PAST_DUE, E.GATEWAY_ENDED): _expire,
     (S.CANCELLED, E.PAYMENT_SUCCEEDED): _paid_while_cancelled,
     (S.CANCELLED, E.PAYMENT_FAILED): _ignore,
     (S.CANCELLED, E.RESUME): _resume,
     (S.CANCELLED, E.REFUND): _refund,
     (S.CANCELLED, E.PERIOD_ENDED): _expire,
+    (S.CANCELLED, E.TRIAL_STARTED): _ignore,  # the trial's notice arriving late
     (S.CANCELLED, E.GATEWAY_ENDED): _expire,
     (S.EXPIRED, E.PAYMENT_SUCCEEDED): _paid,
     (S.EXPIRED, E.PAYMENT_FAILED): _ignore,
     (S.EXPIRED, E.REFUND): _refund_after_end,
+    (S.EXPIRED, E.TRIAL_STARTED): _ignore,  # the trial's notice arriving late
     (S.EXPIRED, E.GATEWAY_ENDED): _ignore,
     (S.REFUNDED, E.PAYMENT_SUCCEEDED): _paid,
     (S.REFUNDED, E.PAYMENT_FAILED): _ignore,
     (S.REFUNDED, E.REFUND): _refund_after_end,
+    (S.REFUNDED, E.TRIAL_STARTED): _ignore,  # the trial's notice arriving late
     (S.REFUNDED, E.GATEWAY_ENDED): _ignore,
 }
 
@@ -262,6 +289,7 @@ WHY_ILLEGAL = {
     E.CANCEL: "it is not renewing",
     E.CHANGE_PLAN: "only a renewing subscription can change plan",
     E.REFUND: "nothing has been paid",
+    E.TRIAL_STARTED: "only a new checkout starts a trial",
     E.PERIOD_ENDED: "only a cancelled or overdue subscription ends with its period",
 }
 
@@ -279,7 +307,9 @@ def allowed(state: State, event: Event) -> bool:
 
 
 # The states in which a subscription can open its plan's benefits (until access_until).
-GRANTING_STATES = frozenset({State.ACTIVE, State.PAST_DUE, State.CANCELLED})
+GRANTING_STATES = frozenset({State.TRIALING, State.ACTIVE, State.PAST_DUE, State.CANCELLED})
+# The states in which a subscription will be charged again (the notice, then the charge).
+RENEWING_STATES = frozenset({State.TRIALING, State.ACTIVE, State.PAST_DUE})
 
 
 def grants_access(subscription, now: dt.datetime) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from masthead.billing import sandbox_views, views, webhooks
+from masthead.billing import gift_views, sandbox_views, views, webhooks
 from masthead.billing.gateways.base import is_configured
 
 
@@ -47,6 +47,8 @@ urlpatterns = [
     path("accounts/subscription/cancel/", views.cancel, name="cancel"),
     path("accounts/subscription/resume/", views.resume, name="resume"),
     path("accounts/subscription/plan/", views.change_plan, name="change_plan"),
+    path("accounts/gifts/articles/", gift_views.gifted_articles, name="article_gifts"),
+    path("accounts/gifts/articles/<int:pk>/revoke/", gift_views.revoke_article_gift, name="revoke_article_gift"),
     path("accounts/invoices/<int:pk>/", views.invoice, name="invoice"),
     path("accounts/invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.access.entitlements import holdings
 from masthead.access.network import client_ip
-from masthead.billing import actions
+from masthead.billing import actions, redemptions
 from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
 from masthead.billing.gst import STATE_CHOICES, BuyerTaxDetails, InvalidTaxDetails, state_label
 from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
@@ -56,15 +56,34 @@ def safe_next(request, value: str | None, default: str = DEFAULT_NEXT) -> str:
     return default
 
 
+def _offer_from(request, code: str):
+    """The offer behind a code the reader typed or followed; None (and a message) if unusable."""
+    if not code:
+        return None
+    offer = redemptions.find(code)
+    if offer is None:
+        messages.error(request, "That offer code is not valid. These are our usual prices.")
+        return None
+    if offer.expires_at is not None and offer.expires_at <= clock.now():
+        messages.error(request, "That offer has ended. These are our usual prices.")
+        return None
+    return offer
+
+
 def subscribe(request):
-    """GET /subscribe/: the plans, each with a button to check out."""
+    """GET /subscribe/: the plans, each with a button to check out; `?offer=CODE` shows them
+    at that offer's price (on the plans it applies to)."""
     next_url = safe_next(request, request.GET.get("next"), "")
     chosen = request.GET.get("plan", "")
+    code = request.GET.get("offer", "").strip()
     if chosen and Plan.objects.filter(code=chosen, is_active=True, is_visible=True).exists():
         # Chosen on the paywall already: straight on to checkout (which asks to log in first).
-        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": chosen, **({"next": next_url} if next_url else {})}))
+        query = {"plan": chosen, **({"offer": code} if code else {}), **({"next": next_url} if next_url else {})}
+        return redirect(reverse("billing:checkout") + "?" + urlencode(query))
+    offer = _offer_from(request, code)
     return render(request, "billing/subscribe.html", {
-        "offers": visible_offers(),
+        "offers": visible_offers(offer=offer) if offer else visible_offers(),
+        "code": offer.code if offer else "",
         "chosen": chosen,
         "next": next_url,
         "current": actions.current_subscription(request.user),
@@ -93,22 +112,34 @@ def checkout(request):
         messages.error(request, "Please choose a plan.")
         return redirect(reverse("billing:subscribe") + (f"?{urlencode({'next': next_url})}" if next_url else ""))
     if not request.user.is_authenticated:
-        query = urlencode({"plan": plan.code, **({"next": next_url} if next_url else {})})
+        code = source.get("offer", "").strip()
+        query = urlencode({"plan": plan.code, **({"offer": code} if code else {}), **({"next": next_url} if next_url else {})})
         return redirect_to_login(reverse("billing:checkout") + "?" + query)
     current = actions.current_subscription(request.user)
     if current is not None:
         messages.info(request, "You already have a subscription.")
         return redirect("billing:account")
     already = already_held(request, plan)
+    code = source.get("offer", "").strip()
+    offer, offer_error = None, ""
+    if code:
+        try:
+            offer = redemptions.check(redemptions.find(code), request.user, plan)
+        except redemptions.OfferRefused as exc:
+            offer_error = str(exc)
+    page = {"offer": offer, "code": code, "offer_error": offer_error}
     if request.method == "GET":
-        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1", already=already)
+        return _checkout_page(request, plan, next_url, failed=request.GET.get("failed") == "1", already=already,
+                              **page)
+    if offer_error:
+        return _checkout_page(request, plan, next_url, already=already, status=400, **page)
     if already and request.POST.get("already_have") != "yes":
         # They already have some of this: they go on only with the box ticked.
-        return _checkout_page(request, plan, next_url, already=already, must_confirm=True, status=400)
+        return _checkout_page(request, plan, next_url, already=already, must_confirm=True, status=400, **page)
     try:
         buyer = BuyerTaxDetails.from_form(request.POST.get("gstin", ""), request.POST.get("state", ""))
     except InvalidTaxDetails as exc:
-        return _checkout_page(request, plan, next_url, tax_error=str(exc), already=already, status=400)
+        return _checkout_page(request, plan, next_url, tax_error=str(exc), already=already, status=400, **page)
     if not is_configured(settings.MASTHEAD_BILLING_GATEWAY):
         messages.error(request, "Payments are not available at the moment. Please try again later.")
         return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
@@ -118,19 +149,22 @@ def checkout(request):
         sub, start = actions.start_checkout(
             request.user, plan,
             return_url=request.build_absolute_uri(reverse("billing:checkout_return", args=[gateway.name])),
-            cancel_url=cancel_url, return_to=next_url, gateway=gateway, buyer=buyer,
+            cancel_url=cancel_url, return_to=next_url, gateway=gateway, buyer=buyer, offer=offer,
         )
     except (actions.BillingError, GatewayError) as exc:
         messages.error(request, str(exc))
-        return redirect(reverse("billing:checkout") + "?" + urlencode({"plan": plan.code, "next": next_url}))
+        return redirect(reverse("billing:checkout") + "?" + urlencode(
+            {"plan": plan.code, "next": next_url, **({"offer": code} if code and offer else {})}))
     remember_checkout(request, sub.reference)
     return redirect(start.redirect_url)
 
 
 def _checkout_page(request, plan: Plan, next_url: str, *, failed: bool = False, tax_error: str = "",
-                   already=(), must_confirm: bool = False, status: int = 200):
+                   already=(), must_confirm: bool = False, status: int = 200, offer=None, code: str = "",
+                   offer_error: str = ""):
     return render(request, "billing/checkout.html", {
-        "plan": plan, "offer": offer_for(plan), "next": next_url, "failed": failed,
+        "plan": plan, "offer": offer_for(plan, offer=offer), "next": next_url, "failed": failed,
+        "code": offer.code if offer else code, "offer_error": offer_error,
         "states": STATE_CHOICES, "tax_error": tax_error,
         "gstin": request.POST.get("gstin", ""), "state": request.POST.get("state", ""),
         "already": already, "must_confirm": must_confirm,
@@ -166,7 +200,8 @@ def checkout_return(request, gateway: str):
     messages.error(request, (payment.failure_reason or "The payment did not go through. No money was taken.")
                    + " You can try again.")
     return redirect(reverse("billing:checkout") + "?" + urlencode(
-        {"plan": sub.plan.code, "failed": "1", **({"next": sub.return_to} if sub.return_to else {})}))
+        {"plan": sub.plan.code, "failed": "1", **({"next": sub.return_to} if sub.return_to else {}),
+         **({"offer": sub.offer.code} if sub.offer_id else {})}))
 
 
 # --- the reader's account page ---------------------------------------------------------
@@ -205,7 +240,25 @@ def cancel(request):
     """GET asks for confirmation; POST cancels at period end."""
     sub = _own_subscription(request)
     if request.method == "GET":
-        return render(request, "billing/cancel.html", {"sub": sub})
+        retention = actions.retention_offer_for(sub)
+        if retention is not None:
+            actions.mark_retention_offered(sub)  # offered once
+        return render(request, "billing/cancel.html", {
+            "sub": sub, "retention": retention,
+            "retention_line": offer_for(sub.renewal_plan, offer=retention).offer_line if retention else "",
+        })
+    if request.POST.get("stay_with_offer"):
+        offer = redemptions.find(request.POST["stay_with_offer"])
+        try:
+            if offer is None:
+                raise actions.BillingError("That offer is not available for your subscription.")
+            actions.accept_retention_offer(sub, offer)
+        except actions.BillingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Thank you for staying. {offer_for(sub.renewal_plan, offer=offer).offer_line} "
+                                      "from your next renewal.")
+        return redirect("billing:account")
     try:
         sub = actions.cancel_subscription(sub)
     except (actions.BillingError, GatewayError) as exc:

@@ -15,16 +15,17 @@ def seed(progress=print) -> dict:
     from masthead.access.demo import seed_rules
     from masthead.accounts.demo import seed_accounts
     from masthead.analytics.demo import seed_history
-    from masthead.billing.demo import seed_plans
+    from masthead.billing.demo import seed_offers, seed_plans
     from masthead.content.demo import seed_content
-    from masthead.wire.demo import seed_wire
     from masthead.epaper.demo import seed_epaper
     from masthead.newsletters.demo import seed_newsletters
+    from masthead.wire.demo import seed_wire
 
     seed_content(progress=progress)
     seed_rules(progress=progress)
     seed_wire(progress=progress)
     seed_plans(progress=progress)
+    seed_offers(progress=progress)
     seed_accounts(progress=progress)
     seed_epaper(progress=progress)
     seed_newsletters(progress=progress)

@@ -119,3 +119,34 @@ def stripe_fake(settings):
     settings.MASTHEAD_STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def make_offer(plans):
+    from masthead.billing.models import Offer
+
+    def make(code="HALF", *, only=(), **fields):
+        fields.setdefault("name", "Half price for a quarter")
+        fields.setdefault("kind", "percent")
+        fields.setdefault("percent_off", 50 if fields["kind"] == "percent" else 0)
+        offer = Offer.objects.create(code=code, **fields)
+        offer.plans.set([plans[p] for p in only])
+        return offer
+    return make
+
+
+@pytest.fixture
+def buy_with(sandbox, django_capture_on_commit_callbacks):
+    """Check out through the sandbox with an offer; returns the subscription."""
+    from masthead.billing import actions
+
+    def buy(user, plan, offer, card=SUCCEEDS):
+        sub, start = actions.start_checkout(user, plan, return_url="http://testserver/checkout/return/sandbox/",
+                                            cancel_url="http://testserver/subscribe/", gateway=sandbox, offer=offer)
+        checkout = sandbox.read_checkout(start.redirect_url.rstrip("/").rsplit("/", 1)[1])
+        payment, _ = sandbox.pay(checkout, card)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.confirm_payment("sandbox", payment)
+        sub.refresh_from_db()
+        return sub
+    return buy

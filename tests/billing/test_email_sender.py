@@ -17,7 +17,7 @@ def test_every_subscription_email_is_from_the_publication(settings, subscriber, 
         for kind in emails.SUBJECTS:
             emails.send(kind, sub, amount="₹2,700")
 
-    assert len(mail.outbox) == len(emails.SUBJECTS) == 8
+    assert len(mail.outbox) == len(emails.SUBJECTS) == 9
     for message in mail.outbox:
         assert message.from_email == "The Daily Masthead <subscriptions@dailymasthead.example>", message.subject
         assert "The Daily Masthead" in message.body

@@ -31,10 +31,13 @@ def snapshot(state: State) -> Snapshot:
     if state is S.PENDING:
         return Snapshot(state=state, plan="smart-essential")
     return Snapshot(state=state, plan="smart-essential", period_start=T0, period_end=END,
-                    access_until=END + dt.timedelta(days=3) if state is S.ACTIVE else END)
+                    access_until=END + dt.timedelta(days=3) if state in (S.ACTIVE, S.TRIALING) else END)
 
 
 def facts(event: Event) -> Facts:
+    if event is E.TRIAL_STARTED:
+        return Facts(now=T0, period_start=T0, period_end=T0 + dt.timedelta(days=14), plan="smart-essential",
+                     rules=RULES)
     if event is E.PAYMENT_SUCCEEDED:
         return Facts(now=NOW, period_start=END, period_end=NEXT_END, plan="smart-essential", rules=RULES)
     if event is E.PAYMENT_FAILED:
@@ -56,6 +59,16 @@ EXPECTED = {
     (S.PENDING, E.REFUND): None,
     (S.PENDING, E.PERIOD_ENDED): None,
     (S.PENDING, E.GATEWAY_ENDED): S.EXPIRED,
+    (S.PENDING, E.TRIAL_STARTED): S.TRIALING,
+    (S.TRIALING, E.PAYMENT_SUCCEEDED): S.ACTIVE,
+    (S.TRIALING, E.PAYMENT_FAILED): S.PAST_DUE,
+    (S.TRIALING, E.CANCEL): S.CANCELLED,
+    (S.TRIALING, E.RESUME): None,
+    (S.TRIALING, E.CHANGE_PLAN): S.TRIALING,
+    (S.TRIALING, E.REFUND): None,
+    (S.TRIALING, E.PERIOD_ENDED): None,
+    (S.TRIALING, E.GATEWAY_ENDED): S.EXPIRED,
+    (S.TRIALING, E.TRIAL_STARTED): S.TRIALING,
     (S.ACTIVE, E.PAYMENT_SUCCEEDED): S.ACTIVE,
     (S.ACTIVE, E.PAYMENT_FAILED): S.PAST_DUE,
     (S.ACTIVE, E.CANCEL): S.CANCELLED,
@@ -63,6 +76,7 @@ EXPECTED = {
     (S.ACTIVE, E.CHANGE_PLAN): S.ACTIVE,
     (S.ACTIVE, E.REFUND): S.REFUNDED,
     (S.ACTIVE, E.PERIOD_ENDED): None,
+    (S.ACTIVE, E.TRIAL_STARTED): S.ACTIVE,
     (S.ACTIVE, E.GATEWAY_ENDED): S.EXPIRED,
     (S.PAST_DUE, E.PAYMENT_SUCCEEDED): S.ACTIVE,
     (S.PAST_DUE, E.PAYMENT_FAILED): S.PAST_DUE,
@@ -71,6 +85,7 @@ EXPECTED = {
     (S.PAST_DUE, E.CHANGE_PLAN): S.PAST_DUE,
     (S.PAST_DUE, E.REFUND): S.REFUNDED,
     (S.PAST_DUE, E.PERIOD_ENDED): S.EXPIRED,
+    (S.PAST_DUE, E.TRIAL_STARTED): S.PAST_DUE,
     (S.PAST_DUE, E.GATEWAY_ENDED): S.EXPIRED,
     (S.CANCELLED, E.PAYMENT_SUCCEEDED): S.CANCELLED,
     (S.CANCELLED, E.PAYMENT_FAILED): S.CANCELLED,
@@ -79,6 +94,7 @@ EXPECTED = {
     (S.CANCELLED, E.CHANGE_PLAN): None,
     (S.CANCELLED, E.REFUND): S.REFUNDED,
     (S.CANCELLED, E.PERIOD_ENDED): S.EXPIRED,
+    (S.CANCELLED, E.TRIAL_STARTED): S.CANCELLED,
     (S.CANCELLED, E.GATEWAY_ENDED): S.EXPIRED,
     (S.EXPIRED, E.PAYMENT_SUCCEEDED): S.ACTIVE,
     (S.EXPIRED, E.PAYMENT_FAILED): S.EXPIRED,
@@ -87,6 +103,7 @@ EXPECTED = {
     (S.EXPIRED, E.CHANGE_PLAN): None,
     (S.EXPIRED, E.REFUND): S.EXPIRED,
     (S.EXPIRED, E.PERIOD_ENDED): None,
+    (S.EXPIRED, E.TRIAL_STARTED): S.EXPIRED,
     (S.EXPIRED, E.GATEWAY_ENDED): S.EXPIRED,
     (S.REFUNDED, E.PAYMENT_SUCCEEDED): S.ACTIVE,
     (S.REFUNDED, E.PAYMENT_FAILED): S.REFUNDED,
@@ -95,13 +112,14 @@ EXPECTED = {
     (S.REFUNDED, E.CHANGE_PLAN): None,
     (S.REFUNDED, E.REFUND): S.REFUNDED,
     (S.REFUNDED, E.PERIOD_ENDED): None,
+    (S.REFUNDED, E.TRIAL_STARTED): S.REFUNDED,
     (S.REFUNDED, E.GATEWAY_ENDED): S.REFUNDED,
 }
 
 
 def test_the_table_covers_every_pair():
     assert set(EXPECTED) == set(itertools.product(State, Event))
-    assert len(EXPECTED) == 48
+    assert len(EXPECTED) == 63
 
 
 @pytest.mark.parametrize(("state", "event"), sorted(EXPECTED, key=lambda pair: (pair[0].value, pair[1].value)))
@@ -175,3 +193,36 @@ def test_a_failure_for_a_period_since_renewed_is_stale():
     outcome = transition(snapshot(S.ACTIVE), E.PAYMENT_FAILED,
                          Facts(now=NOW, for_period_end=T0, rules=RULES))
     assert outcome.stale and outcome.state is S.ACTIVE
+
+
+TRIAL_END = T0 + dt.timedelta(days=14)
+
+
+def test_a_free_trial_opens_access_until_it_ends_and_charges_nothing():
+    outcome = transition(snapshot(S.PENDING), E.TRIAL_STARTED, facts(E.TRIAL_STARTED))
+    assert outcome.state is S.TRIALING
+    assert (outcome.snapshot.period_start, outcome.snapshot.period_end) == (T0, TRIAL_END)
+    assert outcome.effects == (Effect.NOTIFY_TRIAL,)
+    assert grants_access(outcome.snapshot, TRIAL_END - dt.timedelta(minutes=1))
+
+
+def test_the_first_charge_after_a_trial_starts_the_paid_period():
+    trial = transition(snapshot(S.PENDING), E.TRIAL_STARTED, facts(E.TRIAL_STARTED)).snapshot
+    paid = transition(trial, E.PAYMENT_SUCCEEDED,
+                      Facts(now=TRIAL_END, period_start=TRIAL_END, period_end=NEXT_END, rules=RULES))
+    assert paid.state is S.ACTIVE and paid.snapshot.period_start == TRIAL_END
+
+
+def test_a_cancel_during_the_trial_ends_access_when_the_trial_ends():
+    trial = transition(snapshot(S.PENDING), E.TRIAL_STARTED, facts(E.TRIAL_STARTED)).snapshot
+    cancelled = transition(trial, E.CANCEL, Facts(now=T0 + dt.timedelta(days=2), rules=RULES))
+    assert cancelled.state is S.CANCELLED and cancelled.snapshot.access_until == TRIAL_END
+    assert not grants_access(cancelled.snapshot, TRIAL_END)
+    ended = transition(cancelled.snapshot, E.PERIOD_ENDED, Facts(now=TRIAL_END, rules=RULES))
+    assert ended.state is S.EXPIRED
+
+
+def test_a_failed_first_charge_after_a_trial_is_a_failed_renewal_with_grace():
+    trial = transition(snapshot(S.PENDING), E.TRIAL_STARTED, facts(E.TRIAL_STARTED)).snapshot
+    failed = transition(trial, E.PAYMENT_FAILED, Facts(now=TRIAL_END, for_period_end=TRIAL_END, rules=RULES))
+    assert failed.state is S.PAST_DUE and failed.snapshot.grace_until == TRIAL_END + dt.timedelta(days=3)

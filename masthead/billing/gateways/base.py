@@ -14,6 +14,8 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from masthead.billing.discounts import OfferTerms
+
 
 class GatewayError(Exception):
     """The provider refused or failed a request (shown to staff, never a stack trace to readers)."""
@@ -35,6 +37,9 @@ class CheckoutRequest:
     return_url: str           # absolute: where the provider sends the reader back
     cancel_url: str
     gateway_plan_ref: str = ""  # the provider's plan id, for providers that keep plans
+    list_amount: int = 0      # the plan's own price per period (`amount` is what is paid now)
+    trial_days: int = 0       # days before the first period; `amount` is the trial's price
+    offer: OfferTerms | None = None  # the discount on the periods, in the provider's terms
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Payment:
     period_end: dt.datetime | None = None
     failure_reason: str = ""
     at_checkout: bool = False     # the first payment, made on the checkout page (not a renewal)
+    trial: bool = False           # the checkout started a trial: the period is the trial's days
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class GatewayEvent:
     occurred_at: dt.datetime | None = None
     failure_reason: str = ""
     at_checkout: bool = False     # the checkout's own payment, never a renewal
+    trial: bool = False           # the checkout started a trial (period = the trial's days)
     raw_type: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -23,6 +23,8 @@ import razorpay
 import requests
 from django.conf import settings
 
+from masthead.core import clock
+
 from masthead.billing.gateways.base import (
     CheckoutRequest,
     CheckoutStart,
@@ -89,11 +91,32 @@ class RazorpayGateway:
         period, interval = ("yearly", months // 12) if months % 12 == 0 else ("monthly", months)
         plan = self._call(self.client.plan.create, {
             "period": period, "interval": interval,
-            "item": {"name": request.plan_name, "amount": request.amount, "currency": request.currency,
+            "item": {"name": request.plan_name, "amount": request.list_amount or request.amount, "currency": request.currency,
                      "description": f"{request.plan_name}, renews every {months} months"},
             "notes": {"masthead_plan": request.plan_code},
         })
         return plan["id"]
+
+    def _offer_params(self, request: CheckoutRequest) -> dict:
+        """An offer in Razorpay's terms: a discount is a Razorpay Offer (made in its dashboard;
+        its id is kept on Masthead's offer), a trial is a later `start_at` (the mandate is
+        authorised now), and a paid trial's price is an upfront add-on."""
+        terms = request.offer
+        if terms is None:
+            return {}
+        params: dict = {}
+        if terms.kind != "none":
+            offer_id = terms.gateway_ref("razorpay")
+            if not offer_id:
+                raise GatewayError(f"The offer {terms.code} is not set up on Razorpay yet: create it in the Razorpay "
+                                   "dashboard and enter its offer id on the offer.")
+            params["offer_id"] = offer_id
+        if terms.has_trial:
+            params["start_at"] = int(clock.now().timestamp()) + terms.trial_days * 86400
+            if terms.trial_price:
+                params["addons"] = [{"item": {"name": f"Trial, {terms.trial_days} days", "amount": terms.trial_price,
+                                              "currency": request.currency}}]
+        return params
 
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
         plan_id = self._ensure_plan(request)
@@ -102,7 +125,11 @@ class RazorpayGateway:
             "total_count": max(1, 120 // request.term_months),  # ten years of renewals at most
             "quantity": 1,
             "customer_notify": 1,
-            "notes": {"masthead_ref": request.subscription_ref, "callback_url": request.return_url},
+            "notes": {"masthead_ref": request.subscription_ref, "callback_url": request.return_url,
+                      **({"masthead_trial_days": str(request.offer.trial_days),
+                          "masthead_trial_price": str(request.offer.trial_price)}
+                         if request.offer and request.offer.has_trial else {})},
+            **self._offer_params(request),
         })
         return CheckoutStart(redirect_url=subscription["short_url"], gateway_ref=subscription["id"],
                              gateway_plan_ref=plan_id)
@@ -119,7 +146,30 @@ class RazorpayGateway:
             raise InvalidSignature("The Razorpay payment signature is not valid.") from exc
         payment = self._call(self.client.payment.fetch, payment_id)
         subscription = self._call(self.client.subscription.fetch, subscription_id)
+        if self._in_trial(subscription):
+            return self._trial_payment(payment, subscription)
         return replace(self._payment(payment, subscription), at_checkout=True)
+
+    @staticmethod
+    def _in_trial(subscription: dict) -> bool:
+        """Authorised, nothing charged yet, and made as a trial (its notes say so: an ordinary
+        subscription's start_at can also lie a little after its creation)."""
+        return subscription.get("status") == "authenticated" and bool(subscription.get("start_at")) \
+            and bool((subscription.get("notes") or {}).get("masthead_trial_days")) and not subscription.get("paid_count")
+
+    def _trial_payment(self, payment: dict | None, subscription: dict) -> Payment:
+        """The mandate's authorisation that starts a trial: a free trial charges nothing (Razorpay
+        refunds the authorisation amount itself), a paid one its upfront add-on."""
+        payment = payment or {}
+        addon = int((subscription.get("notes") or {}).get("masthead_trial_price") or 0)
+        return Payment(
+            subscription_ref=(subscription.get("notes") or {}).get("masthead_ref", ""), succeeded=True,
+            payment_ref=payment.get("id", "") if addon else f"trial:{subscription['id']}", amount=addon,
+            currency=payment.get("currency") or "INR", gateway_ref=subscription["id"],
+            payment_method=payment.get("token_id") or "", payment_method_label=_label(payment, subscription),
+            period_start=_when(subscription.get("created_at")), period_end=_when(subscription["start_at"]),
+            at_checkout=True, trial=True,
+        )
 
     def _payment(self, payment: dict, subscription: dict) -> Payment:
         succeeded = payment.get("status") in ("captured", "authorized")
@@ -186,6 +236,15 @@ class RazorpayGateway:
             )]
         if kind == "subscription.pending" and subscription:
             return [self._subscription_event(event_id, kind, subscription, payment, occurred)]
+        if kind == "subscription.authenticated" and subscription and self._in_trial(subscription):
+            p = self._trial_payment(payment, subscription)
+            return [GatewayEvent(
+                event_id=event_id, kind=EventKind.PAYMENT_SUCCEEDED, raw_type=kind, trial=True, at_checkout=True,
+                subscription_ref=p.subscription_ref, gateway_ref=p.gateway_ref, payment_ref=p.payment_ref,
+                amount=p.amount, currency=p.currency, payment_method=p.payment_method,
+                payment_method_label=_label(payment, subscription), period_start=p.period_start,
+                period_end=p.period_end, occurred_at=occurred,
+            )]
         if (kind in ENDED or kind in AUTHORISED) and subscription:
             return [self._subscription_event(event_id, kind, subscription, payment, occurred)]
         if kind == "refund.processed":

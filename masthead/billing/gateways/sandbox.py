@@ -192,6 +192,10 @@ class SandboxGateway:
                 "ref": request.subscription_ref, "plan": request.plan_name, "amount": request.amount,
                 "currency": request.currency, "months": request.term_months, "email": request.customer_email,
                 "return": request.return_url, "cancel": request.cancel_url,
+                # The sandbox simulates an offer itself: the checkout charges `amount` (the
+                # trial's price, or the first discounted period), Masthead prices renewals.
+                "trial_days": request.trial_days, "list": request.list_amount or request.amount,
+                "offer": request.offer.code if request.offer else "",
             },
             key=self.secret, salt=_CHECKOUT_SALT,
         )
@@ -219,6 +223,9 @@ class SandboxGateway:
         card = normalise_card(card_number)
         now = clock.now()
         succeeded = card in (SUCCEEDS, DECLINES_RENEWALS) or (card == NEEDS_AUTHENTICATION and authenticated)
+        trial_days = int(checkout.get("trial_days") or 0)
+        # A trial's period is its days; the card is kept for the first charge at its end.
+        end = now + dt.timedelta(days=trial_days) if trial_days else add_months(now, checkout["months"])
         payment = Payment(
             subscription_ref=checkout["ref"],
             succeeded=succeeded,
@@ -229,9 +236,9 @@ class SandboxGateway:
             payment_method=f"tok_sbx_{card[-4:]}_{secrets.token_hex(6)}" if succeeded else "",
             payment_method_label=f"Test card ending {card[-4:]}",
             period_start=now if succeeded else None,
-            period_end=add_months(now, checkout["months"]) if succeeded else None,
+            period_end=end if succeeded else None,
             failure_reason="" if succeeded else failure_reason or "Your card was declined. No money was taken.",
-            at_checkout=True,
+            at_checkout=True, trial=bool(trial_days),
         )
         if not self.store.claim_checkout(payment.subscription_ref, payment.payment_ref):
             raise GatewayError("This checkout has already been paid or declined. Start a new one from the plans page.")
@@ -249,7 +256,8 @@ class SandboxGateway:
             data = signing.loads(params.get("sandbox", ""), key=self.secret, salt=_RETURN_SALT, max_age=3600)
         except signing.BadSignature as exc:
             raise InvalidSignature("The payment confirmation was not signed by the sandbox.") from exc
-        return Payment(**{**data, "period_start": _parse(data["period_start"]), "period_end": _parse(data["period_end"])})
+        return Payment(**{**data, "period_start": _parse(data["period_start"]), "period_end": _parse(data["period_end"]),
+                          "trial": bool(data.get("trial"))})
 
     # --- renewals, refunds ------------------------------------------------------------
     def charge_renewal(self, charge: RenewalCharge) -> Payment:
@@ -284,7 +292,7 @@ class SandboxGateway:
             "gateway_ref": payment.gateway_ref, "payment_method": payment.payment_method,
             "payment_method_label": payment.payment_method_label, "period_start": _iso(payment.period_start),
             "period_end": _iso(payment.period_end), "failure_reason": payment.failure_reason,
-            "at_checkout": payment.at_checkout,
+            "at_checkout": payment.at_checkout, "trial": payment.trial,
         }
 
     def _event_body(self, payment: Payment, now: dt.datetime) -> bytes:
@@ -324,5 +332,6 @@ class SandboxGateway:
                 period_start=_parse(data["period_start"]), period_end=_parse(data["period_end"]),
                 occurred_at=dt.datetime.fromtimestamp(event["created"], dt.timezone.utc),
                 failure_reason=data["failure_reason"], at_checkout=bool(data.get("at_checkout")),
+                trial=bool(data.get("trial")),
             )
         ]

@@ -88,8 +88,54 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
 
+    def _coupon(self, request: CheckoutRequest) -> str:
+        """The Stripe coupon for an offer on a plan's term, made once under a stable id:
+        percent_off or amount_off, for `once`, `repeating` (months = periods × term) or `forever`."""
+        terms = request.offer
+        coupon_id = terms.gateway_ref("stripe") or f"masthead-{terms.code.lower()}-{request.term_months}m"
+        try:
+            return self.client.v1.coupons.retrieve(coupon_id)["id"]
+        except stripe.InvalidRequestError:
+            pass  # not made yet
+        except stripe.APIConnectionError as exc:
+            raise GatewayError("Stripe could not be reached. Please try again in a few minutes.") from exc
+        except stripe.StripeError as exc:
+            raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
+        params = {"id": coupon_id, "name": terms.code[:40],
+                  "metadata": {"masthead_offer": terms.code}}
+        if terms.kind == "percent":
+            params["percent_off"] = terms.percent_off
+        else:
+            params.update(amount_off=terms.amount_off, currency=request.currency.lower())
+        if terms.forever:
+            params["duration"] = "forever"
+        elif terms.periods == 1:
+            params["duration"] = "once"
+        else:
+            params.update(duration="repeating", duration_in_months=terms.periods * request.term_months)
+        return self._call(self.client.v1.coupons.create, params, {"idempotency_key": f"coupon:{coupon_id}"})["id"]
+
+    def _offer_params(self, request: CheckoutRequest) -> dict:
+        """An offer in Stripe's terms: a coupon on the session, a trial on the subscription."""
+        terms = request.offer
+        if terms is None:
+            return {}
+        params: dict = {}
+        if terms.kind != "none":
+            params["discounts"] = [{"coupon": self._coupon(request)}]
+        if terms.has_trial:
+            if not terms.free_trial:
+                raise GatewayError("Stripe checkout offers free trials only; make this trial free or use no trial.")
+            params["trial_period_days"] = terms.trial_days
+        return params
+
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
+        offer = self._offer_params(request)
+        subscription_data = {"metadata": {"masthead_ref": request.subscription_ref}}
+        if "trial_period_days" in offer:
+            subscription_data["trial_period_days"] = offer.pop("trial_period_days")
         session = self._call(self.client.v1.checkout.sessions.create, {
+            **offer,
             "mode": "subscription",
             "client_reference_id": request.subscription_ref,
             "customer_email": request.customer_email or None,
@@ -97,12 +143,12 @@ class StripeGateway:
                 "quantity": 1,
                 "price_data": {
                     "currency": request.currency.lower(),
-                    "unit_amount": request.amount,
+                    "unit_amount": request.list_amount or request.amount,
                     "recurring": {"interval": "month", "interval_count": request.term_months},
                     "product_data": {"name": request.plan_name},
                 },
             }],
-            "subscription_data": {"metadata": {"masthead_ref": request.subscription_ref}},
+            "subscription_data": subscription_data,
             "metadata": {"masthead_ref": request.subscription_ref},
             "success_url": request.return_url + "?session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": request.cancel_url,
@@ -117,8 +163,12 @@ class StripeGateway:
                              {"expand": ["subscription", "invoice"]})
         invoice = session.get("invoice") or {}
         subscription = session.get("subscription") or {}
-        paid = session.get("status") == "complete" and session.get("payment_status") == "paid"
+        trial = isinstance(subscription, dict) and subscription.get("status") == "trialing"
+        paid = session.get("status") == "complete" and (
+            session.get("payment_status") == "paid" or (trial and session.get("payment_status") == "no_payment_required"))
         start, end = _line_period(invoice) if isinstance(invoice, dict) else (None, None)
+        if trial:
+            start, end = _when(subscription.get("trial_start")), _when(subscription.get("trial_end"))
         return Payment(
             subscription_ref=session.get("client_reference_id") or "",
             succeeded=paid,
@@ -130,7 +180,7 @@ class StripeGateway:
             payment_method_label="Card (Stripe)",
             period_start=start, period_end=end,
             failure_reason="" if paid else "The payment was not completed.",
-            at_checkout=True,
+            at_checkout=True, trial=trial,
         )
 
     def charge_renewal(self, charge: RenewalCharge) -> Payment:
@@ -190,8 +240,10 @@ class StripeGateway:
             sub_id, ref = _invoice_subscription(obj)
             start, end = _line_period(obj)
             if kind == "invoice.paid":
+                # A trial's first invoice is for nothing: the trial starts, no charge is recorded.
+                trial = obj.get("billing_reason") == "subscription_create" and not obj.get("amount_paid")
                 return [GatewayEvent(kind=EventKind.PAYMENT_SUCCEEDED, subscription_ref=ref, gateway_ref=sub_id,
-                                     payment_ref=obj["id"], amount=obj.get("amount_paid", 0),
+                                     payment_ref=obj["id"], amount=obj.get("amount_paid", 0), trial=trial,
                                      currency=(obj.get("currency") or "").upper(), period_start=start, period_end=end,
                                      payment_method_label="Card (Stripe)", **common)]
             return [GatewayEvent(kind=EventKind.PAYMENT_FAILED, subscription_ref=ref, gateway_ref=sub_id,

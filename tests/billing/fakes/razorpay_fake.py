@@ -40,6 +40,8 @@ class RazorpayFake(FakeProvider):
         self.subscriptions: dict[str, dict] = {}
         self.payments: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        # Offers are made in Razorpay's dashboard, not through the API: tests put them here.
+        self.offers: dict[str, dict] = {}
         self.now = lambda: int(time.time())
 
     # --- API -------------------------------------------------------------------------------
@@ -66,13 +68,16 @@ class RazorpayFake(FakeProvider):
         data = self._json(request)
         if data.get("plan_id") not in self.plans:
             raise Reply(400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The id provided does not exist"}})
+        if data.get("offer_id") and data["offer_id"] not in self.offers:
+            raise Reply(400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The offer id provided is invalid"}})
         sub = copy.deepcopy(fixture("razorpay", "subscription.authenticated")["payload"]["subscription"]["entity"])
         sub_id = self.next_id("sub_")
         sub.update(id=sub_id, plan_id=data["plan_id"], status="created", current_start=None, current_end=None,
                    notes=data.get("notes", {}), total_count=data["total_count"], paid_count=0,
                    remaining_count=data["total_count"], customer_id=None, payment_method=None,
                    short_url=f"{self.url}/hosted/{sub_id}", created_at=self.now(), charge_at=None, start_at=None,
-                   end_at=None, ended_at=None)
+                   end_at=None, ended_at=None, offer_id=data.get("offer_id"))
+        sub["_start_at"], sub["_addons"] = data.get("start_at"), data.get("addons", [])
         self.subscriptions[sub_id] = sub
         return sub
 
@@ -126,10 +131,15 @@ class RazorpayFake(FakeProvider):
         plan = self.plans[sub["plan_id"]]
         return plan["interval"] * (12 if plan["period"] == "yearly" else 1)
 
-    def _charge(self, sub: dict, method: str) -> dict:
+    def _charge(self, sub: dict, method: str, amount: int | None = None) -> dict:
         plan = self.plans[sub["plan_id"]]
+        if amount is None:
+            amount = plan["item"]["amount"]
+            offer = self.offers.get(sub.get("offer_id") or "")
+            if offer and (offer["periods"] == 0 or sub["paid_count"] < offer["periods"]):
+                amount -= amount * offer["percent_off"] // 100  # the offer's discount on this cycle
         payment = copy.deepcopy(fixture("razorpay", "subscription.charged")["payload"]["payment"]["entity"])
-        payment.update(id=self.next_id("pay_"), amount=plan["item"]["amount"], currency=plan["item"]["currency"],
+        payment.update(id=self.next_id("pay_"), amount=amount, currency=plan["item"]["currency"],
                        method=method, created_at=self.now(), token_id=sub.setdefault("_token", self.next_id("token_")),
                        vpa="reader@okhdfcbank" if method == "upi" else None,
                        card={"last4": "1111", "network": "Visa", "type": "credit"} if method == "card" else None,
@@ -145,6 +155,17 @@ class RazorpayFake(FakeProvider):
         start = dt.datetime.fromtimestamp(now, dt.timezone.utc)
         end = add_months(start, self._months(sub), dt.timezone.utc)
         sub.update(status="authenticated", payment_method=method, customer_id="cust_" + sub_id[4:])
+        if sub["_start_at"] and sub["_start_at"] > now:
+            # A trial: the mandate is authorised now (with the add-on, if any), the first cycle
+            # is charged at start_at.
+            upfront = sum(addon["item"]["amount"] for addon in sub["_addons"])
+            payment = self._charge(sub, method, amount=upfront or 500)
+            sub.update(start_at=sub["_start_at"], charge_at=sub["_start_at"], current_end=sub["_start_at"])
+            self.send("subscription.authenticated", sub, payment)
+            signature = hmac.new(KEY_SECRET.encode(), f"{payment['id']}|{sub_id}".encode(), hashlib.sha256).hexdigest()
+            query = urlencode({"razorpay_payment_id": payment["id"], "razorpay_subscription_id": sub_id,
+                               "razorpay_signature": signature})
+            raise Reply(302, None, {"Location": f"{sub['notes']['callback_url']}?{query}"})
         self.send("subscription.authenticated", sub)
         payment = self._charge(sub, method)
         sub.update(status="active", current_start=now, current_end=int(end.timestamp()), charge_at=int(end.timestamp()),

@@ -54,6 +54,8 @@ class StripeFake(FakeProvider):
         ("DELETE", r"/v1/subscriptions/([\w]+)", "cancel_subscription"),
         ("GET", r"/v1/invoices/([\w]+)", "retrieve_invoice"),
         ("POST", r"/v1/refunds", "create_refund"),
+        ("GET", r"/v1/coupons/([\w-]+)", "retrieve_coupon"),
+        ("POST", r"/v1/coupons", "create_coupon"),
         ("GET", r"/pay/([\w]+)", "pay_page"),
     ]
 
@@ -64,6 +66,7 @@ class StripeFake(FakeProvider):
         self.invoices: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.idempotent: dict[str, dict] = {}
+        self.coupons: dict[str, dict] = {}
         self.now = lambda: int(time.time())
 
     def _auth(self, request) -> None:
@@ -83,18 +86,56 @@ class StripeFake(FakeProvider):
             self.idempotent[key] = result
         return result
 
+    def retrieve_coupon(self, request, coupon_id):
+        self._auth(request)
+        if coupon_id not in self.coupons:
+            raise Reply(404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                        "message": f"No such coupon: '{coupon_id}'"}})
+        return self.coupons[coupon_id]
+
+    def create_coupon(self, request):
+        data = self._form(request)
+
+        def make():
+            if data.get("duration") not in ("once", "repeating", "forever"):
+                raise Reply(400, {"error": {"type": "invalid_request_error", "message": "Invalid duration"}})
+            if data["duration"] == "repeating" and not data.get("duration_in_months"):
+                raise Reply(400, {"error": {"type": "invalid_request_error", "message": "duration_in_months needed"}})
+            coupon = {"id": data.get("id") or self.next_id("co_"), "object": "coupon", "duration": data["duration"],
+                      "duration_in_months": int(data["duration_in_months"]) if data.get("duration_in_months") else None,
+                      "percent_off": float(data["percent_off"]) if data.get("percent_off") else None,
+                      "amount_off": int(data["amount_off"]) if data.get("amount_off") else None,
+                      "currency": data.get("currency"), "metadata": data.get("metadata", {})}
+            self.coupons[coupon["id"]] = coupon
+            return coupon
+        return self._idempotent(request, make)
+
+    def _discounted(self, amount: int, coupon: dict | None) -> int:
+        if not coupon:
+            return amount
+        if coupon["percent_off"]:
+            return amount - round(amount * coupon["percent_off"] / 100)
+        return max(0, amount - coupon["amount_off"])
+
     def create_session(self, request):
         data = self._form(request)
 
         def make():
             item = data["line_items"][0]
             price = item["price_data"]
+            coupon = None
+            for discount in data.get("discounts", []):
+                if discount["coupon"] not in self.coupons:
+                    raise Reply(400, {"error": {"type": "invalid_request_error", "message": "No such coupon"}})
+                coupon = self.coupons[discount["coupon"]]
+            trial_days = int(data.get("subscription_data", {}).get("trial_period_days") or 0)
             session_id = self.next_id("cs_test_")
             session = copy.deepcopy(fixture("stripe", "checkout.session.completed")["data"]["object"])
             session.update(
                 id=session_id, status="open", payment_status="unpaid", subscription=None, invoice=None,
                 client_reference_id=data.get("client_reference_id"), customer_email=data.get("customer_email"),
-                amount_total=int(price["unit_amount"]) * int(item.get("quantity", 1)),
+                amount_total=0 if trial_days else self._discounted(int(price["unit_amount"]) * int(item.get("quantity", 1)), coupon),
+                _unit=int(price["unit_amount"]), _coupon=coupon, _trial_days=trial_days,
                 amount_subtotal=int(price["unit_amount"]), currency=price["currency"], metadata=data.get("metadata", {}),
                 success_url=data["success_url"], cancel_url=data["cancel_url"], url=f"{self.url}/pay/{session_id}",
                 _months=int(price["recurring"]["interval_count"]), _product=price["product_data"]["name"],
@@ -196,10 +237,17 @@ class StripeFake(FakeProvider):
                "metadata": session["_subscription_metadata"],
                "items": {"object": "list", "data": [{"id": self.next_id("si_"), "object": "subscription_item",
                                                      "current_period_start": now, "current_period_end": end}]},
-               "_amount": session["amount_total"], "_currency": session["currency"], "_months": session["_months"]}
+               "_amount": session["amount_total"], "_currency": session["currency"], "_months": session["_months"],
+               "_unit": session["_unit"], "_coupon": session["_coupon"], "_cycles": 1}
+        if session["_trial_days"]:
+            end = now + session["_trial_days"] * 86400
+            sub.update(status="trialing", trial_start=now, trial_end=end)
+            sub["items"]["data"][0]["current_period_end"] = end
+            sub["_cycles"] = 0  # the trial is not a discounted cycle
         self.subscriptions[sub_id] = sub
         invoice = self._invoice(sub, now, end, True, "subscription_create")
-        session.update(status="complete", payment_status="paid", subscription=sub_id, invoice=invoice["id"])
+        session.update(status="complete", payment_status="no_payment_required" if session["_trial_days"] else "paid",
+                       subscription=sub_id, invoice=invoice["id"])
         self.send("checkout.session.completed", self._public(session))
         self.send("invoice.paid", invoice)
         raise Reply(303, None, {"Location": session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)})
@@ -214,6 +262,14 @@ class StripeFake(FakeProvider):
                 return
             start = item["current_period_end"]
             end = int(add_months(dt.datetime.fromtimestamp(start, dt.timezone.utc), sub["_months"], dt.timezone.utc).timestamp())
+            coupon = sub.get("_coupon")
+            months_used = sub["_cycles"] * sub["_months"]
+            still = coupon and (coupon["duration"] == "forever" or (
+                coupon["duration"] == "repeating" and months_used < coupon["duration_in_months"])
+                or (coupon["duration"] == "once" and sub["_cycles"] == 0))
+            sub["_amount"] = self._discounted(sub["_unit"], coupon) if still else sub["_unit"]
+            sub["_cycles"] += 1
+            sub["status"] = "active"
             invoice = self._invoice(sub, start, end, succeed, "subscription_cycle")
             if succeed:
                 item.update(current_period_start=start, current_period_end=end)
