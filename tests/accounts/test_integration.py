@@ -45,7 +45,8 @@ def test_export_and_delete_through_every_module(reader):
     data = json.loads(browser.get("/accounts/data/export/").content)
     deleted = browser.post("/accounts/data/delete/", {"password": PASSWORD, "confirm": "yes"})
 
-    assert sorted(data) == ["access", "accounts", "analytics", "billing", "epaper", "exported_at", "newsletters"]
+    assert sorted(data) == ["access", "accounts", "analytics", "api", "billing", "epaper", "exported_at",
+                            "newsletters"]
     assert data["epaper"] == {"saved_pages": [], "shared_clips": []}
     assert data["accounts"]["account"]["email"] == "hamlet@example.com"
     assert deleted.status_code == 200

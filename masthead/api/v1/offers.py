@@ -75,6 +75,10 @@ def copy(reason: Reason, *, limit: int, phrase: str, archive_days: int) -> tuple
     if reason is Reason.PREMIUM:
         return ("This story is for subscribers.",
                 "Subscribe now for unlimited access to premium stories, the archive and more.")
+    if reason is Reason.MARKETS:
+        return ("Our market analysis is for subscribers.",
+                "Investment ideas and market strategy from our analysts come with a subscription. "
+                "Subscribe now for unlimited access.")
     if reason is Reason.ARCHIVE:
         return ("This story is in our archive, which is for subscribers.",
                 f"Stories older than {archive_days} days are part of a subscription. "
@@ -90,7 +94,7 @@ def copy(reason: Reason, *, limit: int, phrase: str, archive_days: int) -> tuple
             "Subscribe now for unlimited access.")
 
 
-REFUSALS = (Reason.LIMIT_REACHED, Reason.PREMIUM, Reason.ARCHIVE, Reason.REGISTRATION_REQUIRED,
+REFUSALS = (Reason.LIMIT_REACHED, Reason.PREMIUM, Reason.MARKETS, Reason.ARCHIVE, Reason.REGISTRATION_REQUIRED,
             Reason.COOKIES_REQUIRED)
 
 
