@@ -45,7 +45,7 @@ def test_export_and_delete_through_every_module(reader):
     data = json.loads(browser.get("/accounts/data/export/").content)
     deleted = browser.post("/accounts/data/delete/", {"password": PASSWORD, "confirm": "yes"})
 
-    assert sorted(data) == ["access", "accounts", "billing", "exported_at"]
+    assert sorted(data) == ["access", "accounts", "billing", "exported_at", "newsletters"]
     assert data["accounts"]["account"]["email"] == "hamlet@example.com"
     assert deleted.status_code == 200
     assert get_user_model().objects.get(pk=reader.pk).is_active is False
