@@ -15,8 +15,8 @@ from tests.content.factories import ArticleFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
-AREA = ["/accounts/", "/accounts/subscription/", "/accounts/epaper/", "/accounts/email/", "/accounts/password/change/",
-        "/accounts/data/"]
+AREA = ["/accounts/", "/accounts/subscription/", "/accounts/epaper/", "/accounts/newsletters/", "/accounts/email/",
+        "/accounts/password/change/", "/accounts/data/"]
 LOG_OUT_FORM = re.compile(
     r'<form method="post" action="/accounts/logout/"><input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
 )
