@@ -14,7 +14,8 @@ auto-publishing source and:
 - polls the same feed served without validators (same body): one request, a digest, no parsing.
 
 Environment: MASTHEAD_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres;
-the bench makes and drops `mh_wire_bench` there), MASTHEAD_BENCH_WIRE_ITEMS (default 10000).
+the bench makes and drops `mh_wire_bench` there), MASTHEAD_BENCH_WIRE_ITEMS (default 10000),
+MASTHEAD_BENCH_WIRE_STORES (default `SQLite,PostgreSQL`).
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ def _drop_postgres() -> None:
 def run(items: int | None = None) -> list[dict]:
     items = items or int(os.environ.get("MASTHEAD_BENCH_WIRE_ITEMS", "10000"))
     rows = []
-    for store in ("SQLite", "PostgreSQL"):
+    stores = os.environ.get("MASTHEAD_BENCH_WIRE_STORES", "SQLite,PostgreSQL").split(",")
+    for store in [s.strip() for s in stores if s.strip()]:
         with tempfile.TemporaryDirectory(prefix="mh-wire-bench-") as data_dir:
             env = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
             env.update({"DJANGO_SETTINGS_MODULE": "masthead.settings", "MASTHEAD_DATA_DIR": data_dir,

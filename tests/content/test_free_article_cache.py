@@ -56,7 +56,10 @@ def test_a_withdrawn_free_story_is_gone_on_the_next_request(client, publication)
 
     actions.withdraw_article(article)
 
-    assert client.get(article.get_absolute_url()).status_code == 404
+    # Gone: the address says the story was withdrawn (410), and shows nothing of it.
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert article.headline not in response.content.decode()
 
 
 def test_a_story_free_by_the_rules_is_metered_as_soon_as_the_rules_change(client, publication):
