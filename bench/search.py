@@ -97,7 +97,8 @@ def main() -> None:
     top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     three = []
     while len(three) < args.queries:
-        headline = Article.objects.filter(pk__gte=rng.randint(1, top)).values_list("headline", flat=True).first()
+        headline = (Article.objects.filter(pk__gte=rng.randint(1, top)).order_by("pk")
+                    .values_list("headline", flat=True).first())
         picked = [w.lower() for w in (headline or "").split() if len(w) > 3 and w.isalpha()]
         if len(picked) >= 3:
             three.append(" ".join(rng.sample(picked, 3)))

@@ -125,7 +125,7 @@ def generate(count: int, progress: Progress | None = None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('content_article', 'id'), (SELECT max(id) FROM content_article))")
-    refresh_planner_statistics()
+    refresh_planner_statistics(after_bulk_load=True)
     content_changed()
     return done
 

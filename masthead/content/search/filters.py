@@ -47,12 +47,14 @@ def resolved(filters) -> Where | None:
     return Where(clock.now(), section_id, author_id, start, end, filters.access, premium_ids, free_ids)
 
 
-def sql(where: Where, alias: str, param) -> tuple[str, list]:
+def sql(where: Where, alias: str, param, *, until_now: bool = True) -> tuple[str, list]:
     """The filters as SQL over the entry columns (`alias`.published_at, section_id, access)
     with `param(value)` adapting a value; the access rule is the one access applies to
-    sections (always-premium wins over always-free, both over the story's own level)."""
-    clauses = [f"{alias}.published_at <= %s"]
-    params: list = [param(where.now)]
+    sections (always-premium wins over always-free, both over the story's own level).
+    `until_now=False` leaves out "published by now" for the caller to apply (PostgreSQL
+    would otherwise AND a bitmap of nearly every story with the word's)."""
+    clauses = [f"{alias}.published_at <= %s"] if until_now else ["TRUE"]
+    params: list = [param(where.now)] if until_now else []
     if where.section_id is not None:
         clauses.append(f"{alias}.section_id = %s")
         params.append(where.section_id)

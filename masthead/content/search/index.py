@@ -80,5 +80,5 @@ def reindex(progress: Progress | None = None, batch: int = BATCH) -> tuple[int, 
             progress(min(done, total), total)
     with transaction.atomic():
         search_engine.sweep()
-    refresh_planner_statistics()
+    refresh_planner_statistics(after_bulk_load=True)
     return indexed, time.monotonic() - started

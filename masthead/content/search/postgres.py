@@ -127,7 +127,7 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
     """(ids of the page, matches counted up to MAX_RESULTS)."""
     from masthead.content.search import CANDIDATES, MAX_RESULTS
 
-    condition, params = sql_filters.sql(where, "d", lambda v: v)
+    condition, params = sql_filters.sql(where, "d", lambda v: v, until_now=False)
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
     head = [CONFIG, text]
     with connection.cursor() as cursor:
@@ -136,15 +136,16 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
         cursor.execute(
             f"SELECT d.article_id FROM (SELECT d.article_id, d.published_at, d.document FROM {TABLE} d, {query} "
             f"WHERE d.document @@ q.q AND {condition} ORDER BY d.published_at DESC LIMIT %s) d, {query} "
+            "WHERE d.published_at <= %s "
             f"ORDER BY {_SCORE} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-            [*head, *params, CANDIDATES, *head, where.now, limit, offset],
+            [*head, *params, CANDIDATES, *head, where.now, where.now, limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
         if offset == 0 and len(ids) < limit:
             return ids, len(ids)
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} d, {query} WHERE d.document @@ q.q AND {condition} "
-            "LIMIT %s) t",
-            [*head, *params, MAX_RESULTS],
+            "AND d.published_at <= %s LIMIT %s) t",
+            [*head, *params, where.now, MAX_RESULTS],
         )
         return ids, cursor.fetchone()[0]
