@@ -101,5 +101,5 @@ def live():
 
 
 def find(query: str) -> list[ArticleCard]:
-    """Search: the one call to the site's search (headlines and standfirsts, never bodies)."""
+    """Search: the one call to the site's full-text search (cards only: the API quotes no snippet)."""
     return listings.search(query)
