@@ -135,7 +135,7 @@ def test_reasons_have_the_issue_labels():
     assert [r.label for r in Reason] == [
         "free item", "entitled", "metered and counted now", "already counted this period", "verified crawler",
         "limit reached", "premium needs a subscription", "archive needs a subscription", "market analysis needs a subscription", "registration required",
-        "free articles need cookies",
+        "free articles need cookies", "opened by a subscriber's gift link",
     ]
 
 
