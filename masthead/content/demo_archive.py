@@ -40,7 +40,7 @@ COLUMNS = ("id", "headline", "slug", "standfirst", "body", "section_id", "access
            "created_at", "modified_at")
 CONSTANT = {"lead_image": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
             "status": "published", "is_editors_pick": False, "is_top_story": False, "origin": "staff",
-            "source_reference": ""}
+            "source_reference": "", "credit": ""}
 
 Progress = Callable[[int, int], None]
 

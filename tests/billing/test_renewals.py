@@ -172,7 +172,7 @@ def test_renew_command_prints_progress_and_a_summary(due_subscription, capsys, d
         with django_capture_on_commit_callbacks(execute=True):
             call_command("renew")
     out = capsys.readouterr().out
-    assert "notices   [##############################] 1/1" in out
+    assert "notices    [##############################] 1/1" in out
     assert "1 notices sent, 0 renewed, 0 failed, 0 ended, 0 reconciled in" in out
 
 

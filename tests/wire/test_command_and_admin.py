@@ -30,7 +30,7 @@ def test_ingest_paths_into_an_ad_hoc_source_created_on_first_use(publication, ne
     out = run(str(tmp_path))
     again = run(str(tmp_path / "atom.xml"))
 
-    assert "ingest [##############################] 3/3" in out
+    assert "ingest     [##############################] 3/3" in out
     assert "2 new, 0 updated, 0 withdrawn, 0 ignored, 1 quarantined, 0 held for an editor (3 documents)" in out
     assert "0 new, 0 updated, 0 withdrawn, 1 ignored, 0 quarantined" in again
     ad_hoc = WireSource.objects.get()
