@@ -144,7 +144,8 @@ def test_me_tells_benefits_subscription_meter_and_devices(caller, stories):
     assert me["devices"][0]["kind"] == "app"
     if caller.name == "subscribed":
         sub = caller.user.subscriptions.get()
-        assert [b["code"] for b in me["benefits"]] == ["premium", "partner", "archive", "ad_free", "devices"]
+        assert [b["code"] for b in me["benefits"]] == ["premium", "partner", "epaper", "newsletters", "markets",
+                                                      "archive", "ad_free", "devices"]
         assert me["subscription"]["plan_code"] == "smart-essential"
         assert me["subscription"]["state"] == "active"
         assert me["subscription"]["renews"] is True
