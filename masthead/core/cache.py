@@ -9,7 +9,8 @@ once without finding them: they are never looked up again and age out.
 Who bumps: actions, on commit, and receivers registered in an app's ``AppConfig.ready()``
 that do nothing but bump. ``bump()`` changes the token at once *and* again when the
 current transaction commits: a reader whose request runs between the two rebuilds from the
-old rows, and that entry must not outlive the commit.
+old rows, and that entry must not outlive the commit. A transaction writes each token at
+most twice (its first bump and its commit), however often it bumps.
 
 Where tokens live, so that every process sees a bump:
 
@@ -208,11 +209,43 @@ def version(namespace: str, scope: str = "") -> str:
     return token
 
 
+class _CommitBump:
+    """The on-commit half of a bump, marked with what it bumps so that a transaction holds one."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, namespace: str, scope: str):
+        self.target = (namespace, scope)
+
+    def __call__(self) -> None:
+        _write_token(*self.target)
+
+
+def _bumped_in_this_transaction(connection, target: tuple[str, str]) -> bool:
+    # Django drops the hooks of a rolled-back transaction or savepoint from run_on_commit (the
+    # list TestCase.captureOnCommitCallbacks reads too), so a hook found there belongs to work
+    # that will still commit, and its write retires whatever this bump would.
+    return any(isinstance(hook, _CommitBump) and hook.target == target for _, hook, _ in connection.run_on_commit)
+
+
 def bump(namespace: str, scope: str = "") -> None:
-    """Retire every entry of the namespace (or of one scope in it): now, and on commit."""
+    """Retire every entry of the namespace (or of one scope in it): now, and on commit.
+
+    In a transaction that already bumped the same namespace (or scope), nothing more is
+    written: the first bump's commit write retires every entry built before the commit,
+    other processes see none of this transaction's rows until then, and one write per
+    transaction keeps a wire ingest (several saves of one story per item) from spending
+    its time renaming token files.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _write_token(namespace, scope)
+        return
+    target = (namespace, scope)
+    if _bumped_in_this_transaction(connection, target):
+        return
     _write_token(namespace, scope)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _write_token(namespace, scope))
+    transaction.on_commit(_CommitBump(namespace, scope))
 
 
 def bumper(namespace: str) -> Callable[..., None]:
