@@ -196,6 +196,10 @@ def version(namespace: str, scope: str = "") -> str:
 
     Read again from the shared store at most every MASTHEAD_TOKEN_SECONDS.
     """
+    if _pins.__dict__.get("tokens"):
+        pinned = _pinned_token((namespace, scope))
+        if pinned is not None:
+            return pinned
     if not _seconds_memo:
         _seconds_memo.append(float(settings.MASTHEAD_TOKEN_SECONDS))
     seconds = _seconds_memo[0]
@@ -218,34 +222,64 @@ class _CommitBump:
         self.target = (namespace, scope)
 
     def __call__(self) -> None:
+        _pinned().pop(self.target, None)
         _write_token(*self.target)
 
 
-def _bumped_in_this_transaction(connection, target: tuple[str, str]) -> bool:
+# Tokens this thread's open transaction gave itself by bumping again: target -> (token, hook).
+_pins = threading.local()
+
+
+def _pinned() -> dict:
+    try:
+        return _pins.tokens
+    except AttributeError:
+        _pins.tokens = {}
+        return _pins.tokens
+
+
+def _pending_hook(target: tuple[str, str]) -> _CommitBump | None:
     # Django drops the hooks of a rolled-back transaction or savepoint from run_on_commit (the
     # list TestCase.captureOnCommitCallbacks reads too), so a hook found there belongs to work
     # that will still commit, and its write retires whatever this bump would.
-    return any(isinstance(hook, _CommitBump) and hook.target == target for _, hook, _ in connection.run_on_commit)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    for _, hook, _ in connection.run_on_commit:
+        if isinstance(hook, _CommitBump) and hook.target == target:
+            return hook
+    return None
+
+
+def _pinned_token(target: tuple[str, str]) -> str | None:
+    pins = _pinned()
+    pin = pins.get(target)
+    if pin is None:
+        return None
+    if _pending_hook(target) is pin[1]:
+        return pin[0]
+    del pins[target]  # its transaction was rolled back
+    return None
 
 
 def bump(namespace: str, scope: str = "") -> None:
     """Retire every entry of the namespace (or of one scope in it): now, and on commit.
 
-    In a transaction that already bumped the same namespace (or scope), nothing more is
-    written: the first bump's commit write retires every entry built before the commit,
-    other processes see none of this transaction's rows until then, and one write per
-    transaction keeps a wire ingest (several saves of one story per item) from spending
-    its time renaming token files.
+    A transaction that already bumped the same namespace (or scope) writes nothing more: its
+    first bump's commit write retires every entry built before the commit, and other
+    processes see none of its rows until then. This process moves to a token of its own
+    for the rest of the transaction, so its own reads see each change at once. One shared
+    write per transaction keeps a wire ingest (several saves of one story per item) from
+    spending its time renaming token files.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _write_token(namespace, scope)
-        return
     target = (namespace, scope)
-    if _bumped_in_this_transaction(connection, target):
+    hook = _pending_hook(target)
+    if hook is not None:
+        _pinned()[target] = (uuid.uuid4().hex, hook)
         return
     _write_token(namespace, scope)
-    transaction.on_commit(_CommitBump(namespace, scope))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_CommitBump(namespace, scope))
 
 
 def bumper(namespace: str) -> Callable[..., None]:
@@ -354,3 +388,4 @@ def reset() -> None:
     _files.clear()
     _shared.clear()
     _seconds_memo.clear()
+    _pinned().clear()

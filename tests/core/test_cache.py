@@ -179,13 +179,19 @@ def test_bumps_of_one_namespace_in_one_transaction_write_its_token_once_and_once
     monkeypatch.setattr(cache, "_write_token", lambda *target: (written.append(target), real_write(*target)))
 
     with transaction.atomic():
-        for _ in range(4):  # a wire item: created, published, saved twice
+        seen_here = set()
+        for n in range(4):  # a wire item: created, published, saved twice
             cache.bump("content")
+            # This process sees each of its own changes at once...
+            seen_here.add(cache.version("content"))
+            assert cache.remember("content", "facts", lambda: f"after change {n}", ttl=60) == f"after change {n}"
+        assert len(seen_here) == 4
         cache.bump("rules")
         cache.bump("reader", "7")
         cache.bump("reader", "8")
         during = cache.version("content")
         cache.remember("content", "home", lambda: "old rows", ttl=60)
+        # ... while the shared token is written once until the commit.
         assert written == [("content", ""), ("rules", ""), ("reader", "7"), ("reader", "8")]
 
     assert written[4:] == [("content", ""), ("rules", ""), ("reader", "7"), ("reader", "8")]
