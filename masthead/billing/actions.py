@@ -346,6 +346,25 @@ def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
     return sub
 
 
+def postpone_renewal(sub: Subscription, months: int) -> tuple[Subscription, dt.datetime, dt.datetime]:
+    """A redeemed gift pays for the months after the paid period: the next renewal (and the
+    access it keeps) moves back by `months`. Returns the subscription and the months the gift
+    covers (old period end, new period end). Only for subscriptions Masthead renews itself;
+    the pre-debit notice is keyed by the period end, so one goes out before the new date."""
+    with transaction.atomic():
+        sub = _locked(pk=sub.pk)
+        if sub.state not in (State.ACTIVE.value, State.TRIALING.value) or sub.current_period_end is None:
+            raise BillingError("Only a renewing subscription can be extended by a gift.")
+        start = sub.current_period_end
+        end = add_months(start, months)
+        sub.current_period_end = end
+        sub.access_until = max(sub.access_until or end, end)
+        sub.version += 1
+        sub.updated_at = clock.now()
+        sub.save(update_fields=["current_period_end", "access_until", "version", "updated_at"])
+    return sub, start, end
+
+
 def resume_subscription(sub: Subscription) -> Subscription:
     """Undo a cancel before the paid period ends."""
     with transaction.atomic():
