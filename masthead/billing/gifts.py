@@ -128,7 +128,7 @@ def start_purchase(order: GiftOrder, buyer=None, *, return_url: str, cancel_url:
 
 
 def _locked(reference: str = "", gateway_ref: str = "") -> Gift:
-    query = Gift.objects.select_for_update().select_related("plan", "buyer")
+    query = Gift.objects.select_for_update(of=("self",)).select_related("plan", "buyer")
     if reference:
         return query.get(reference=reference)
     if gateway_ref:
@@ -219,7 +219,7 @@ def deliver_due(*, now: dt.datetime | None = None) -> int:
     due = Gift.objects.filter(state=Gift.State.PAID, deliver_on__lte=local_today(now)).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            gift = Gift.objects.select_for_update().select_related("plan", "buyer").get(pk=pk)
+            gift = Gift.objects.select_for_update(of=("self",)).select_related("plan", "buyer").get(pk=pk)
             if gift.state != Gift.State.PAID:
                 continue  # refunded or sent meanwhile
             _deliver(gift, now)
@@ -341,7 +341,7 @@ def send_continue_offers(*, now: dt.datetime | None = None) -> int:
                                  access_until__gt=now, access_until__lte=now + dt.timedelta(days=CONTINUE_DAYS))
     for pk in list(ending.values_list("pk", flat=True)):
         with transaction.atomic():
-            gift = Gift.objects.select_for_update().select_related("plan", "redeemed_by").get(pk=pk)
+            gift = Gift.objects.select_for_update(of=("self",)).select_related("plan", "redeemed_by").get(pk=pk)
             if gift.continue_sent_at is not None:
                 continue
             gift.continue_sent_at = now
