@@ -107,6 +107,8 @@ def start_purchase(order: GiftOrder, buyer=None, *, return_url: str, cancel_url:
     now = clock.now()
     check_order(order, now=now)
     gateway = gateway or get_gateway()
+    if not getattr(gateway, "one_time_payments", False):
+        raise GiftRefused("Gift subscriptions cannot be paid for here yet. Please try again later.")
     buyer = buyer if getattr(buyer, "is_authenticated", False) else None
     with transaction.atomic():
         gift = Gift.objects.create(
@@ -324,6 +326,9 @@ def apply_gateway_event(gateway_name: str, event: GatewayEvent) -> None:
             if charge is None:
                 raise Gift.DoesNotExist(f"No gift payment {event.payment_ref} to refund.")
             gift = _locked(Gift.objects.values_list("reference", flat=True).get(pk=charge.gift_id))
+            if event.refund_ref and LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND,
+                                                               gateway_refund_ref=event.refund_ref).exists():
+                return  # Masthead made this refund itself (gifts.refund) and recorded it then
             _ledger(gift, LedgerEntry.Kind.REFUND, key=f"refund:{gateway_name}:{event.refund_ref or event.event_id}",
                     amount=event.amount, payment_ref=event.payment_ref, refund_ref=event.refund_ref, now=now)
             if gift.state in (Gift.State.PAID, Gift.State.SENT):

@@ -175,6 +175,7 @@ class SandboxGateway:
 
     name = "sandbox"
     renews_itself = False
+    one_time_payments = True  # gifts: the same checkout page, no card kept
     webhook_max_bytes = 16 * 1024  # its events are under 1 KB
 
     @classmethod
