@@ -1,5 +1,5 @@
 """Gifts and retention offers in each provider's terms, against the loopback fakes: a gift is a
-Stripe Checkout Session in payment mode (Razorpay refuses gifts clearly, nothing made there);
+Stripe Checkout Session in payment mode, or a Razorpay Payment Link;
 a retention offer accepted on the cancel page is a Stripe coupon put on the running
 subscription (Razorpay, which cannot discount a running subscription, is never offered one)."""
 
@@ -51,12 +51,43 @@ def test_a_gift_on_stripe_is_a_one_time_payment_recorded_once_and_refundable(
     assert list(LedgerEntry.objects.values_list("kind", "amount")) == [("charge", 67500), ("refund", 67500)]
 
 
-def test_razorpay_refuses_a_gift_before_anything_is_made_there(client, plans, razorpay_fake, settings):
+def test_a_gift_on_razorpay_is_a_payment_link_recorded_once_and_refundable(
+        client, plans, razorpay_fake, settings, mailoutbox, django_capture_on_commit_callbacks):
     settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
-    response = client.post("/gift/", {**GIFT_FORM, "deliver_on": gifts.local_today().isoformat()})
-    assert response.status_code == 400
-    assert "Gift subscriptions cannot be paid for here yet." in response.content.decode()
-    assert Gift.objects.count() == 0 and razorpay_fake.subscriptions == {}
+    start = client.post("/gift/", {**GIFT_FORM, "deliver_on": gifts.local_today().isoformat()})
+    assert start.status_code == 302 and start["Location"].startswith(razorpay_fake.url + "/i/plink_")
+    [link] = razorpay_fake.payment_links.values()
+    gift = Gift.objects.get()
+    assert (link["amount"], link["reference_id"], razorpay_fake.subscriptions) == (67500, gift.reference, {})
+    hosted = requests.get(start["Location"], allow_redirects=False, timeout=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        back = client.get(hosted.headers["Location"].replace("http://testserver", ""))
+    assert "Thank you: your gift is paid" in back.content.decode()
+    deliver(client, "razorpay", razorpay_fake, django_capture_on_commit_callbacks)  # payment_link.paid
+    [payment_id] = razorpay_fake.payments
+    gift.refresh_from_db()
+    assert (gift.state, gift.payment_ref, gift.gateway_ref) == ("sent", payment_id, link["id"])
+    assert list(LedgerEntry.objects.values_list("kind", "amount", "gateway_payment_ref")) == [
+        ("charge", 67500, payment_id)]
+    seen = len(razorpay_fake.webhooks)
+    with django_capture_on_commit_callbacks(execute=True):
+        gifts.refund(gift)
+    deliver(client, "razorpay", razorpay_fake, django_capture_on_commit_callbacks, start=seen)  # refund.processed
+    gift.refresh_from_db()
+    assert gift.state == "refunded" and razorpay_fake.payments[payment_id]["amount_refunded"] == 67500
+    assert list(LedgerEntry.objects.values_list("kind", "amount")) == [("charge", 67500), ("refund", 67500)]
+
+
+def test_a_forged_payment_link_return_pays_no_gift(client, plans, razorpay_fake, settings):
+    settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
+    client.post("/gift/", {**GIFT_FORM, "deliver_on": gifts.local_today().isoformat()})
+    [link] = razorpay_fake.payment_links.values()
+    forged = client.get("/gift/return/razorpay/", {
+        "razorpay_payment_id": "pay_forged", "razorpay_payment_link_id": link["id"],
+        "razorpay_payment_link_reference_id": link["reference_id"], "razorpay_payment_link_status": "paid",
+        "razorpay_signature": "0" * 64})
+    assert forged.status_code == 302 and forged["Location"] == "/gift/"
+    assert Gift.objects.get().state == "pending" and LedgerEntry.objects.count() == 0
 
 
 def _stripe_subscriber(client, reader, stripe_fake, capture):

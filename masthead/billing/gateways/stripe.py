@@ -11,7 +11,9 @@ base.verify_timestamped_signature (Stripe's documented scheme), which never acce
 empty secret.
 
 Each period's payment is identified by its invoice id, the same from the return and
-from invoice.paid, so the two never record one payment twice.
+from invoice.paid, so the two never record one payment twice. A gift (a one-time payment)
+is a Checkout Session in payment mode, named by its PaymentIntent; a retention offer the
+reader accepts is its coupon put on the running subscription (discount_subscription).
 """
 
 from __future__ import annotations
