@@ -273,3 +273,20 @@ def test_staff_refund_a_gift_from_the_admin(buy_gift, essential, admin_client):
     assert gift.state == "refunded"
     page = admin_client.get(f"/admin/billing/gift/{gift.pk}/change/").content.decode()
     assert "meera@example.in" in page and "₹1,350.00" in page
+
+
+def test_gifts_are_in_the_buyers_and_recipients_data_export_and_erasure_detaches_them(buy_gift, essential, make_user):
+    from masthead.billing import personal_data
+
+    ravi, meera = make_user("ravi"), make_user("meera")
+    gift = gifts.redeem(buy_gift(essential, 3, buyer=ravi), meera)
+    assert [(g["reference"], g["recipient_email"], g["message"]) for g in personal_data.export(ravi)["gifts_given"]] \
+        == [(gift.reference, "meera@example.in", "Happy birthday, Meera!")]
+    assert [(g["reference"], g["from"]) for g in personal_data.export(meera)["gifts_received"]] == [
+        (gift.reference, "Ravi")]
+    personal_data.erase(meera)
+    gift.refresh_from_db()
+    assert (gift.redeemed_by, gift.recipient_email, gift.message, gift.buyer) == (None, "", "", ravi)
+    personal_data.erase(ravi)
+    gift.refresh_from_db()
+    assert (gift.buyer, gift.buyer_email, gift.buyer_name) == (None, "", "")
