@@ -373,8 +373,10 @@ def postpone_renewal(sub: Subscription, months: int) -> tuple[Subscription, dt.d
             raise BillingError("Only a renewing subscription can be extended by a gift.")
         start = sub.current_period_end
         end = add_months(start, months)
+        # Access runs past the period end by the same margin as before (the renewal's slack).
+        margin = max((sub.access_until or start) - start, dt.timedelta(0))
         sub.current_period_end = end
-        sub.access_until = max(sub.access_until or end, end)
+        sub.access_until = end + margin
         sub.version += 1
         sub.updated_at = clock.now()
         sub.save(update_fields=["current_period_end", "access_until", "version", "updated_at"])
