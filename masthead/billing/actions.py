@@ -365,14 +365,19 @@ def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
 def postpone_renewal(sub: Subscription, months: int) -> tuple[Subscription, dt.datetime, dt.datetime]:
     """A redeemed gift pays for the months after the paid period: the next renewal (and the
     access it keeps) moves back by `months`. Returns the subscription and the months the gift
-    covers (old period end, new period end). Only for subscriptions Masthead renews itself;
-    the pre-debit notice is keyed by the period end, so one goes out before the new date."""
+    covers (old period end, new period end). The pre-debit notice is keyed by the period end,
+    so one goes out before the new date. A provider that renews itself is told first, inside
+    the transaction (Stripe: postpone_renewal); one that cannot be (can_postpone) is refused."""
     with transaction.atomic():
         sub = _locked(pk=sub.pk)
-        if sub.state not in (State.ACTIVE.value, State.TRIALING.value) or sub.current_period_end is None:
+        if sub.state not in (State.ACTIVE.value, State.TRIALING.value) or sub.current_period_end is None \
+                or not can_postpone(sub):
             raise BillingError("Only a renewing subscription can be extended by a gift.")
         start = sub.current_period_end
         end = add_months(start, months)
+        gateway = get_gateway(sub.gateway)
+        if gateway.renews_itself:
+            gateway.postpone_renewal(sub.gateway_ref, end)
         # Access runs past the period end by the same margin as before (the renewal's slack).
         margin = max((sub.access_until or start) - start, dt.timedelta(0))
         sub.current_period_end = end
@@ -381,6 +386,16 @@ def postpone_renewal(sub: Subscription, months: int) -> tuple[Subscription, dt.d
         sub.updated_at = clock.now()
         sub.save(update_fields=["current_period_end", "access_until", "version", "updated_at"])
     return sub, start, end
+
+
+def can_postpone(sub: Subscription) -> bool:
+    """Whether a gift can push this subscription's next renewal back: always when Masthead
+    charges renewals itself; on a provider only if its adapter can move the next charge
+    (Stripe can; Razorpay's API cannot)."""
+    gateway_class = import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway])
+    if not getattr(gateway_class, "renews_itself", False):
+        return True
+    return hasattr(gateway_class, "postpone_renewal") and bool(sub.gateway_ref)
 
 
 def resume_subscription(sub: Subscription) -> Subscription:

@@ -10,10 +10,11 @@ Price: the plan's price pro-rated per month (price * months / term, rounded down
 paisa): 6 months of Smart Essential (₹2,700 a year) is ₹1,350. GST is inside the price
 and broken out on the invoice as for every payment.
 
-A gift to a reader whose subscription Masthead renews itself pushes that renewal back by
-the gift's months (actions.postpone_renewal): the gift pays for the months after the paid
-period. Otherwise (a cancelled subscription, another gift, a provider that renews on its
-own schedule) the gift's months start when the access they hold ends.
+A gift to a reader with a renewing subscription pushes that renewal back by the gift's
+months (actions.postpone_renewal; on Stripe its next invoice moves too): the gift pays for
+the months after the paid period. Otherwise (a cancelled subscription, another gift, a
+Razorpay subscription, whose next charge its API cannot move) the gift's months start when
+the access they hold ends.
 
 Every change is here, each in one transaction; e-mails go out on commit. The payment is
 idempotent per provider payment id (a webhook replayed, or the webhook and the return
@@ -33,11 +34,18 @@ from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.module_loading import import_string
 
 from masthead.billing import actions, emails
-from masthead.billing.gateways.base import CheckoutRequest, CheckoutStart, EventKind, Gateway, GatewayEvent, Payment, \
-    get_gateway
+from masthead.billing.gateways.base import (
+    CheckoutRequest,
+    CheckoutStart,
+    EventKind,
+    Gateway,
+    GatewayError,
+    GatewayEvent,
+    Payment,
+    get_gateway,
+)
 from masthead.billing.models import Gift, LedgerEntry, Plan, Subscription
 from masthead.billing.periods import add_months, publication_zone
 from masthead.billing.states import State
@@ -231,10 +239,6 @@ def deliver_due(*, now: dt.datetime | None = None) -> int:
 
 # --- redemption --------------------------------------------------------------------------
 
-def _renews_itself(sub: Subscription) -> bool:
-    return getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False)
-
-
 def redeem(gift: Gift, user, *, now: dt.datetime | None = None) -> Gift:
     """Give the gift's months to this account. GiftRefused if it was redeemed or refunded."""
     now = now or clock.now()
@@ -254,8 +258,13 @@ def redeem(gift: Gift, user, *, now: dt.datetime | None = None) -> Gift:
         gift = Gift.objects.select_related("plan").get(pk=gift.pk)
         current = actions.current_subscription(user)
         if current is not None and current.state in (State.ACTIVE.value, State.TRIALING.value) \
-                and not _renews_itself(current):
-            current, start, until = actions.postpone_renewal(current, gift.months)
+                and actions.can_postpone(current):
+            try:
+                current, start, until = actions.postpone_renewal(current, gift.months)
+            except GatewayError as exc:  # the provider refused: the claim above is rolled back too
+                log.warning("Could not extend %s for gift %s: %s", current.reference, gift.reference, exc)
+                raise GiftRefused("We could not add the gift to your subscription just now. "
+                                  "Please try again in a few minutes.") from exc
             gift.extended = current
         else:
             held = [g for g in Gift.objects.filter(redeemed_by=user, state=Gift.State.REDEEMED,

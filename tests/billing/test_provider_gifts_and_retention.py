@@ -148,3 +148,49 @@ def test_razorpay_subscribers_are_not_offered_a_retention_offer_it_could_not_app
     assert "Before you go" not in page and "Yes, cancel my subscription" in page
     with pytest.raises(actions.BillingError, match="That offer is not available for your subscription."):
         actions.accept_retention_offer(sub, stay25)
+
+
+def test_a_gift_to_a_stripe_subscriber_moves_stripes_next_invoice_after_the_gift(
+        client, reader, plans, stripe_fake, settings, django_capture_on_commit_callbacks):
+    from masthead.billing.periods import add_months
+
+    settings.MASTHEAD_BILLING_GATEWAY = "stripe"
+    sub = _stripe_subscriber(client, reader, stripe_fake, django_capture_on_commit_callbacks)
+    paid_until = sub.current_period_end
+    settings.MASTHEAD_BILLING_GATEWAY = "sandbox"  # the gift itself is bought through the sandbox here
+    order = gifts.GiftOrder(plan=plans["smart-quarterly"], months=6, recipient_email=reader.email,
+                            deliver_on=gifts.local_today(), buyer_email="ravi@example.in")
+    from masthead.billing.gateways.sandbox import SUCCEEDS, SandboxGateway
+
+    sandbox = SandboxGateway()
+    gift, start = gifts.start_purchase(order, None, return_url="http://testserver/r/", cancel_url="http://testserver/c/",
+                                       gateway=sandbox)
+    payment, _ = sandbox.pay(sandbox.read_checkout(start.redirect_url.rstrip("/").rsplit("/", 1)[1]), SUCCEEDS)
+    gifts.confirm_payment("sandbox", payment)
+    gift = gifts.redeem(Gift.objects.get(pk=gift.pk), reader)
+    new_end = add_months(paid_until, 6)
+    assert stripe_fake.subscriptions[sub.gateway_ref]["trial_end"] == int(new_end.timestamp())
+    sub.refresh_from_db()
+    assert (gift.extended, gift.access_from, sub.current_period_end) == (sub, paid_until, new_end)
+    seen = len(stripe_fake.webhooks)
+    stripe_fake.renew(sub.gateway_ref)  # Stripe's next invoice, after the gift's months
+    deliver(client, "stripe", stripe_fake, django_capture_on_commit_callbacks, start=seen)
+    charges = LedgerEntry.objects.filter(subscription=sub, kind="charge").order_by("period_start")
+    assert [(c.amount, c.period_start) for c in charges] == [(90000, charges[0].period_start), (90000, new_end)]
+
+
+def test_a_gift_to_a_razorpay_subscriber_starts_after_the_paid_period_and_leaves_razorpay_alone(
+        client, reader, plans, razorpay_fake, settings, django_capture_on_commit_callbacks):
+    from tests.billing.test_provider_offers import buy
+
+    settings.MASTHEAD_BILLING_GATEWAY = "razorpay"
+    buy(client, reader, django_capture_on_commit_callbacks, "")
+    deliver(client, "razorpay", razorpay_fake, django_capture_on_commit_callbacks)
+    sub = Subscription.objects.get(user=reader)
+    assert not actions.can_postpone(sub)
+    gift = Gift.objects.create(plan=plans["smart-quarterly"], months=3, amount=90000, buyer_email="ravi@example.in",
+                               recipient_email=reader.email, deliver_on=gifts.local_today(), state="sent",
+                               gateway="sandbox", created_at=sub.created_at, updated_at=sub.created_at)
+    gift = gifts.redeem(gift, reader)
+    sub.refresh_from_db()
+    assert (gift.extended, gift.access_from) == (None, sub.access_until)

@@ -143,6 +143,15 @@ class StripeGateway:
         self._call(self.client.v1.subscriptions.update, gateway_ref, {"discounts": [{"coupon": coupon}]},
                    {"idempotency_key": f"retention:{gateway_ref}:{coupon}"})
 
+    def postpone_renewal(self, gateway_ref: str, until: dt.datetime) -> None:
+        """A gift pays the months after the paid period: Stripe's next invoice moves to `until`
+        (a trial_end on the running subscription, without proration)."""
+        if not gateway_ref.startswith("sub_"):
+            raise GatewayError("Stripe: this subscription has no Stripe subscription to extend.")
+        self._call(self.client.v1.subscriptions.update, gateway_ref,
+                   {"trial_end": int(until.timestamp()), "proration_behavior": "none"},
+                   {"idempotency_key": f"postpone:{gateway_ref}:{int(until.timestamp())}"})
+
     def _start_payment(self, request: CheckoutRequest) -> CheckoutStart:
         """A one-time payment (a gift): a Checkout Session in payment mode, no subscription."""
         session = self._call(self.client.v1.checkout.sessions.create, {

@@ -186,6 +186,11 @@ class StripeFake(FakeProvider):
             # A coupon put on a running subscription discounts its next invoices from now on.
             sub["_coupon"], sub["_cycles"] = self.coupons[discount["coupon"]], 0
             sub["discounts"] = [discount["coupon"]]
+        if "trial_end" in data:  # the next invoice moves to trial_end (no proration)
+            sub["trial_end"] = int(data["trial_end"])
+            sub["status"] = "trialing"
+            sub["items"]["data"][0]["current_period_end"] = sub["trial_end"]
+            self.send("customer.subscription.updated", self._public(sub))
         if "cancel_at_period_end" in data:
             sub["cancel_at_period_end"] = data["cancel_at_period_end"] == "true"
             self.send("customer.subscription.updated", self._public(sub))
