@@ -44,6 +44,14 @@ def register() -> None:
 
         return renew_due().as_line()
 
+    # Gifts: each is e-mailed on its delivery day (the publication's), and its recipient is
+    # offered to continue a week before it ends (billing.gifts).
+    @db_periodic_task(crontab(minute="*/15"), name="masthead.billing.gifts_due")
+    def billing_gifts_due():
+        from masthead.billing.gifts import run_due
+
+        return run_due()
+
     @db_periodic_task(crontab(minute="41", hour="3"), name="masthead.billing.purge_rejected_webhooks")
     def billing_purge_rejected_webhooks():
         from masthead.billing.webhooks import purge_rejected

@@ -310,6 +310,7 @@ MASTHEAD_TOKEN_SECONDS = float(env("TOKEN_SECONDS", "0" if TESTING else "1"))
 MASTHEAD_ENTITLEMENT_SOURCES = [
     "masthead.access.entitlements.staff_source",
     "masthead.billing.entitlements.subscription_source",
+    "masthead.billing.entitlements.gift_source",
     "masthead.accounts.entitlements.grant_source",
 ]
 # Each module exports a reader's data (export(user) -> dict) and erases it (erase(user)).
