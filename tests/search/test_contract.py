@@ -13,7 +13,7 @@ from masthead.content import search
 from masthead.content.models import Article
 from masthead.content.search import Filters, Query, engine
 from masthead.core import clock
-from tests.content.factories import ArticleFactory, AuthorFactory, PublicationFactory, SectionFactory
+from tests.content.factories import ArticleFactory, AuthorFactory, PublicationFactory, SectionFactory, TagFactory
 from tests.instants import ORDINARY_DAY
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,26 @@ def test_free_and_premium_follow_the_story_its_section_and_the_publishers_sectio
     assert found("copper", access="free", free_sections=frozenset({"opinion"})) == ["Copper free", "Copper opinion"]
     assert sorted(found("copper", access="premium", premium_sections=frozenset({"opinion"}),
                  free_sections=frozenset({"opinion"}))) == ["Copper in the vault", "Copper opinion", "Copper premium"]
+
+
+def test_free_and_premium_follow_the_publishers_tags_premium_winning(publication):
+    deep = TagFactory(name="Deep dive", slug="deep-dive")
+    explainer = TagFactory(name="Explainer", slug="explainer")
+    vault = SectionFactory(name="Vault", slug="vault", is_premium=True)
+    story("Nickel deep dive", access=Article.Access.METERED, tags=[deep])
+    story("Nickel explainer", access=Article.Access.PREMIUM, tags=[explainer], ago=2 * HOUR)
+    story("Nickel both", access=Article.Access.FREE, tags=[deep, explainer], ago=3 * HOUR)
+    story("Nickel explainer in the vault", access=Article.Access.FREE, tags=[explainer], section=vault, ago=4 * HOUR)
+    story("Nickel metered", access=Article.Access.METERED, ago=5 * HOUR)
+    rules = {"premium_tags": frozenset({"deep-dive"}), "free_tags": frozenset({"explainer"})}
+
+    assert sorted(found("nickel", access="premium", **rules)) == [
+        "Nickel both", "Nickel deep dive", "Nickel explainer in the vault"]
+    assert found("nickel", access="free", **rules) == ["Nickel explainer"]
+    # Without the publisher's tag lists, each story's own level (and its section's).
+    assert sorted(found("nickel", access="premium")) == ["Nickel explainer", "Nickel explainer in the vault"]
+    assert found("nickel", access="free") == ["Nickel both"]
+    assert found("nickel", access="free", free_tags=frozenset({"no-such-tag"})) == ["Nickel both"]
 
 
 def test_pages_follow_each_other_and_count_the_matches(publication):

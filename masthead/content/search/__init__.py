@@ -40,7 +40,8 @@ class Filters:
     """What narrows a search. Dates are the publication's local calendar days, inclusive.
 
     `access` is "", "free" or "premium"; the publisher's always-free and always-premium
-    sections (access's rules) come in `free_sections` / `premium_sections`.
+    sections and tags (access's rules; its market analysis sections are premium) come in
+    `free_sections` / `premium_sections` / `free_tags` / `premium_tags`.
     """
 
     section: str = ""
@@ -50,6 +51,8 @@ class Filters:
     access: str = ""
     free_sections: frozenset[str] = frozenset()
     premium_sections: frozenset[str] = frozenset()
+    free_tags: frozenset[str] = frozenset()
+    premium_tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
