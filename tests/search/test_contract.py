@@ -93,6 +93,35 @@ def test_recency_orders_equal_matches(publication):
     assert found("harvest") == ["Harvest report 3", "Harvest report 30", "Harvest report 900"]
 
 
+def test_the_ranking_order_of_a_known_corpus(publication):
+    # Where the word is (headline > standfirst > body) outweighs a few days; among equal
+    # matches the newer first. (How far an old headline match falls behind a new body
+    # match is the engines' own: bm25 and ts_rank weigh length differently.)
+    story("Jute mills reopen", body="Workers return.", ago=10 * DAY)
+    story("Mills reopen", standfirst="Jute workers return.", ago=HOUR)
+    story("Looms idle", body="Some jute.", ago=30 * DAY)
+    story("Weavers rest", body="Some jute.", ago=3 * HOUR)
+    story("Cotton steady", body="No word of the fibre.", ago=HOUR)
+
+    assert found("jute") == ["Jute mills reopen", "Mills reopen", "Weavers rest", "Looms idle"]
+
+
+def test_relevance_is_ranked_among_the_newest_candidates_and_dates_reach_older_ones(publication, monkeypatch):
+    # The bound (search.CANDIDATES, 2,000 in use): a word found in more stories than that
+    # is ranked among its newest matches; the date filters reach the older ones.
+    # (Newest by publication time on PostgreSQL, by story id on SQLite: here they agree.)
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    story("Jute in the headline, long ago", ago=3000 * DAY)
+    for n in reversed(range(4)):
+        story(f"Mills {n}", body="A little jute.", ago=(n + 1) * DAY)
+
+    assert found("jute") == ["Mills 0", "Mills 1", "Mills 2"]
+    old_days = dict(until=(clock.now() - 1000 * DAY).date())
+    assert found("jute", **old_days) == ["Jute in the headline, long ago"]
+    monkeypatch.setattr(search, "CANDIDATES", 2000)
+    assert len(found("jute")) == 5
+
+
 def test_only_live_stories_are_found_and_a_scheduled_one_at_its_time(publication):
     story("Live saffron story")
     story("Draft saffron story", status=Article.Status.DRAFT)
