@@ -244,6 +244,14 @@ class Article(models.Model):
             # (front page, feeds, sitemaps, archive counts) and a section's.
             models.Index(fields=["published_at", "status", "updated_at"], name="article_live_by_date"),
             models.Index(fields=["section", "published_at", "status"], name="article_section_by_date"),
+            # The front page's top stories and editors' picks: a few flagged stories among a
+            # million. Without these the planner walks the date index through every
+            # unflagged story (the whole archive when few are flagged); a partial index
+            # holds only the flagged ones, in date order.
+            models.Index(fields=["published_at", "status"], condition=Q(is_top_story=True),
+                         name="article_top_stories"),
+            models.Index(fields=["published_at", "status"], condition=Q(is_editors_pick=True),
+                         name="article_editors_picks"),
         ]
         constraints = [
             models.UniqueConstraint(
