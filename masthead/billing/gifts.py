@@ -14,7 +14,8 @@ A gift to a reader with a renewing subscription pushes that renewal back by the 
 months (actions.postpone_renewal; on Stripe its next invoice moves too): the gift pays for
 the months after the paid period. Otherwise (a cancelled subscription, another gift, a
 Razorpay subscription, whose next charge its API cannot move) the gift's months start when
-the access they hold ends.
+the access they hold ends; a Razorpay subscription is then cancelled at its period's end, so
+Razorpay never charges for months the gift paid for.
 
 Every change is here, each in one transaction; e-mails go out on commit. The payment is
 idempotent per provider payment id (a webhook replayed, or the webhook and the return
@@ -257,8 +258,8 @@ def redeem(gift: Gift, user, *, now: dt.datetime | None = None) -> Gift:
             raise GiftRefused("This gift has already been redeemed.")
         gift = Gift.objects.select_related("plan").get(pk=gift.pk)
         current = actions.current_subscription(user)
-        if current is not None and current.state in (State.ACTIVE.value, State.TRIALING.value) \
-                and actions.can_postpone(current):
+        renewing = current is not None and current.state in (State.ACTIVE.value, State.TRIALING.value)
+        if renewing and actions.can_postpone(current):
             try:
                 current, start, until = actions.postpone_renewal(current, gift.months)
             except GatewayError as exc:  # the provider refused: the claim above is rolled back too
@@ -267,6 +268,16 @@ def redeem(gift: Gift, user, *, now: dt.datetime | None = None) -> Gift:
                                   "Please try again in a few minutes.") from exc
             gift.extended = current
         else:
+            if renewing:
+                # The provider cannot move its next charge (Razorpay): its renewals stop at the
+                # end of the paid period, so nobody pays for months a gift already paid for;
+                # the continue offer before the gift ends asks the reader to subscribe again.
+                try:
+                    current = actions.cancel_subscription(current)
+                except GatewayError as exc:
+                    log.warning("Could not stop %s's renewals for gift %s: %s", current.reference, gift.reference, exc)
+                    raise GiftRefused("We could not add the gift to your subscription just now. "
+                                      "Please try again in a few minutes.") from exc
             held = [g for g in Gift.objects.filter(redeemed_by=user, state=Gift.State.REDEEMED,
                                                    access_until__gt=now).exclude(pk=gift.pk)
                     .values_list("access_until", flat=True)]

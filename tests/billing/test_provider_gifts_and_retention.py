@@ -179,7 +179,7 @@ def test_a_gift_to_a_stripe_subscriber_moves_stripes_next_invoice_after_the_gift
     assert [(c.amount, c.period_start) for c in charges] == [(90000, charges[0].period_start), (90000, new_end)]
 
 
-def test_a_gift_to_a_razorpay_subscriber_starts_after_the_paid_period_and_leaves_razorpay_alone(
+def test_a_gift_to_a_razorpay_subscriber_starts_after_the_paid_period_and_razorpay_charges_no_gifted_month(
         client, reader, plans, razorpay_fake, settings, django_capture_on_commit_callbacks):
     from tests.billing.test_provider_offers import buy
 
@@ -191,6 +191,11 @@ def test_a_gift_to_a_razorpay_subscriber_starts_after_the_paid_period_and_leaves
     gift = Gift.objects.create(plan=plans["smart-quarterly"], months=3, amount=90000, buyer_email="ravi@example.in",
                                recipient_email=reader.email, deliver_on=gifts.local_today(), state="sent",
                                gateway="sandbox", created_at=sub.created_at, updated_at=sub.created_at)
+    paid_until = sub.current_period_end  # (while it renewed, access also held a grace period)
     gift = gifts.redeem(gift, reader)
     sub.refresh_from_db()
-    assert (gift.extended, gift.access_from) == (None, sub.access_until)
+    assert (gift.extended, gift.access_from) == (None, paid_until)
+    # Razorpay cannot move its next charge, so its renewals stop at the paid period's end:
+    # the gift pays for the months after it, and nobody pays twice for them.
+    assert razorpay_fake.subscriptions[sub.gateway_ref].get("_cancel_at_cycle_end") is True
+    assert (sub.state, sub.access_until) == ("cancelled", paid_until)
