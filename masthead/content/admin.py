@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from masthead.content import actions, revisions
-from masthead.content.admin_newsroom import CorrectionInline, NewsroomArticleAdmin
+from masthead.content.admin_newsroom import NewsroomArticleAdmin
 from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.publication import current_publication
 from masthead.core import clock
@@ -140,14 +140,14 @@ class ArticleAdmin(NewsroomArticleAdmin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags")
-    readonly_fields = ("created_at", "modified_at", "published_by", "links", "newsroom_links")
+    readonly_fields = ("created_at", "modified_at", "published_by", "links", "newsroom_links", "corrections_list")
     actions = ["publish_now", "withdraw"]
-    inlines = [CorrectionInline]  # newsroom (issue 17)
     save_on_top = True
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Placement", {"fields": ("section", "authors", "tags", "is_top_story", "is_editors_pick")}),
+        ("Corrections and updates", {"fields": ("corrections_list",)}),
+        ("Placement", {"fields": ("section", "authors", "tags", "is_top_story", "is_editors_pick", "home_order")}),
         ("Publishing", {
             "fields": ("status", "published_at", "updated_at", "access", "links", "newsroom_links", "published_by"),
             "description": "Choose Scheduled with a future time to publish later: the story goes "

@@ -1,7 +1,7 @@
-"""The newsroom's pages in the admin (issue 17): revisions, the picks desk and the schedule.
+"""The newsroom's pages in the admin (issue 17): revisions, corrections, the picks desk and the schedule.
 
 Mixed into ArticleAdmin. Every change goes through content.actions (restore_revision,
-arrange_picks), which check the user's role again: the admin hides what a role may not
+add_correction, arrange_picks), which check the user's role again: the admin hides what a role may not
 do, the actions refuse it.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -27,30 +28,15 @@ from masthead.core.dates import date_time
 HIGHEST_ORDER = 999
 
 
-class CorrectionInline(admin.TabularInline):
-    """Corrections and updates: added here, saved through actions.add_correction (the
-    story's "Updated" time moves, the note goes into the revision history). A note once
-    published is a public record: it is not edited here."""
-
-    model = Correction
-    extra = 1
-    fields = ("kind", "text", "at", "by")
-    readonly_fields = ("at", "by")
-    verbose_name = "correction or update"
-    verbose_name_plural = "Corrections and updates (shown on the story to every reader)"
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm(roles.CORRECT)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("content.delete_correction")
+class CorrectionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=2000,
+                           help_text="Plain text, shown on the story to every reader with today's date. "
+                           "Say what was wrong and what is right; do not quote the gated body.")
 
 
 class NewsroomArticleAdmin:
-    """Revisions, preview as a reader, the picks desk and the schedule, for ArticleAdmin."""
+    """Revisions, corrections, preview as a reader, the picks desk and the schedule, for ArticleAdmin."""
 
     change_list_template = "admin/content/article/change_list.html"
 
@@ -71,15 +57,6 @@ class NewsroomArticleAdmin:
         """A reporter edits drafts; a story readers can see is changed by an editor."""
         return obj is None or request.user.has_perm(roles.PUBLISH) or not obj.is_live()
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Correction:
-            return super().save_formset(request, form, formset, change)
-        formset.save(commit=False)  # sorts the forms into new and deleted notes, saves nothing
-        for gone in formset.deleted_objects:
-            gone.delete()
-        for note in formset.new_objects:
-            actions.add_correction(form.instance, text=note.text, kind=note.kind, by=request.user)
-
     # --- the story's newsroom links ------------------------------------------------------------
     @admin.display(description="Newsroom")
     def newsroom_links(self, article: Article):
@@ -90,7 +67,17 @@ class NewsroomArticleAdmin:
                  (("anonymous", "an anonymous visitor"), ("metered", "a metered reader"), ("subscriber", "a subscriber"))]
         items.append((reverse("admin:content_article_revisions", args=[article.pk]),
                       f"Revisions ({revisions.history(article).count()})"))
+        items.append((reverse("admin:content_article_correct", args=[article.pk]), "Add a correction or update"))
         return format_html_join(" · ", '<a href="{}">{}</a>', items)
+
+    @admin.display(description="Corrections and updates")
+    def corrections_list(self, article: Article):
+        notes = list(article.corrections.all()) if article.pk else []
+        if not notes:
+            return "None"
+        zone = current_publication().zone
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong>, {}: {}</li>", (
+            (note.get_kind_display(), date_time(note.at, zone), note.text) for note in notes)))
 
     # --- pages ----------------------------------------------------------------------------------
     def get_urls(self):
@@ -98,6 +85,7 @@ class NewsroomArticleAdmin:
         return [
             path("desk/", view(self.desk_view), name="content_article_desk"),
             path("schedule/", view(self.schedule_view), name="content_article_schedule"),
+            path("<int:pk>/correct/", view(self.correct_view), name="content_article_correct"),
             path("<int:pk>/revisions/", view(self.revisions_view), name="content_article_revisions"),
             path("<int:pk>/revisions/compare/", view(self.compare_view), name="content_article_compare"),
             path("<int:pk>/revisions/<int:revision_id>/restore/", view(self.restore_view),
@@ -113,6 +101,26 @@ class NewsroomArticleAdmin:
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
+
+    def correct_view(self, request, pk: int):
+        """Add a dated correction or update (actions.add_correction: shown on the story and in
+        its JSON-LD, the "Updated" time moves, the revision history keeps it)."""
+        article = self._article(request, pk)
+        if not request.user.has_perm(roles.CORRECT):
+            raise PermissionDenied
+        form = CorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.add_correction(article, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"],
+                                       by=request.user)
+            except ValueError as exc:
+                form.add_error("text", str(exc))
+            else:
+                messages.success(request, f"{Correction.Kind(form.cleaned_data['kind']).label} added to “{article.headline}”.")
+                return HttpResponseRedirect(reverse("admin:content_article_change", args=[pk]))
+        return TemplateResponse(request, "admin/content/article/correct.html", self._context(
+            request, f"Add a correction or update to “{article.headline}”", article=article, form=form,
+            notes=list(article.corrections.all())), status=400 if form.errors else 200)
 
     def revisions_view(self, request, pk: int):
         """Every revision of the story: when (publication time), who, what; compare two, restore one."""
