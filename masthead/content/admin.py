@@ -35,6 +35,7 @@ class PublicationAdmin(admin.ModelAdmin):
             "fields": ("legal_name", "address", "gstin", "contact_email", "phone"),
             "description": "Shown on the Contact page and on invoices.",
         }),
+        ("Newsroom", {"fields": ("premium_target",), "description": "The picks desk counts today's premium stories against this."}),
     )
 
     def has_add_permission(self, request):
