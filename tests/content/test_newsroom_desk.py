@@ -55,22 +55,26 @@ def test_the_default_target_is_the_offers_thirty(publication, staff_in):
 
 def test_numbered_picks_order_the_home_page(publication, staff_in):
     chief = staff_in("Desk chief")
-    now = clock.now()
-    older = ArticleFactory(headline="Older premium", access=Article.Access.PREMIUM, published_at=now - dt.timedelta(hours=3))
-    newer = ArticleFactory(headline="Newer premium", access=Article.Access.PREMIUM, published_at=now - dt.timedelta(hours=1))
-    middle = ArticleFactory(headline="Middle pick", is_editors_pick=True, published_at=now - dt.timedelta(hours=2))
-    unnumbered = ArticleFactory(headline="Unnumbered pick", is_editors_pick=True, published_at=now - dt.timedelta(minutes=30))
-    assert [c.headline for c in listings.front_page().editors_picks] == ["Unnumbered pick", "Middle pick"]
+    now = ORDINARY_DAY  # noon in Kolkata: the stories below are all today's
+    with clock.travel(now, frozen=True):
+        older = ArticleFactory(headline="Older premium", access=Article.Access.PREMIUM,
+                               published_at=now - dt.timedelta(hours=3))
+        newer = ArticleFactory(headline="Newer premium", access=Article.Access.PREMIUM,
+                               published_at=now - dt.timedelta(hours=1))
+        middle = ArticleFactory(headline="Middle pick", is_editors_pick=True, published_at=now - dt.timedelta(hours=2))
+        unnumbered = ArticleFactory(headline="Unnumbered pick", is_editors_pick=True,
+                                    published_at=now - dt.timedelta(minutes=30))
+        assert [c.headline for c in listings.front_page().editors_picks] == ["Unnumbered pick", "Middle pick"]
 
-    response = _client(chief).post(DESK, {
-        "pick": [str(older.pk), str(newer.pk), str(middle.pk), str(unnumbered.pk)],
-        f"order-{older.pk}": "1", f"order-{newer.pk}": "3", f"order-{middle.pk}": "2", f"order-{unnumbered.pk}": "",
-    })
+        response = _client(chief).post(DESK, {
+            "pick": [str(older.pk), str(newer.pk), str(middle.pk), str(unnumbered.pk)],
+            f"order-{older.pk}": "1", f"order-{newer.pk}": "3", f"order-{middle.pk}": "2", f"order-{unnumbered.pk}": "",
+        })
 
-    assert response.status_code == 302
-    assert [c.headline for c in listings.front_page().editors_picks] == [
-        "Older premium", "Middle pick", "Newer premium", "Unnumbered pick"]
-    home = Client().get("/").content.decode()
+        assert response.status_code == 302
+        assert [c.headline for c in listings.front_page().editors_picks] == [
+            "Older premium", "Middle pick", "Newer premium", "Unnumbered pick"]
+        home = Client().get("/").content.decode()
     assert home.index("Older premium") < home.index("Middle pick") < home.index("Newer premium") < home.index("Unnumbered pick")
 
 
@@ -86,11 +90,12 @@ def test_unticking_a_pick_takes_it_off_and_clears_its_number(publication, staff_
 
 def test_a_bad_number_is_named_and_nothing_is_saved(publication, staff_in):
     chief = staff_in("Desk chief")
-    one = ArticleFactory(headline="One", access=Article.Access.PREMIUM)
-    two = ArticleFactory(headline="Two", access=Article.Access.PREMIUM)
+    with clock.travel(ORDINARY_DAY, frozen=True):
+        one = ArticleFactory(headline="One", access=Article.Access.PREMIUM)
+        two = ArticleFactory(headline="Two", access=Article.Access.PREMIUM)
 
-    response = _client(chief).post(DESK, {"pick": [str(one.pk), str(two.pk)],
-                                          f"order-{one.pk}": "1", f"order-{two.pk}": "first"})
+        response = _client(chief).post(DESK, {"pick": [str(one.pk), str(two.pk)],
+                                              f"order-{one.pk}": "1", f"order-{two.pk}": "first"})
 
     page = response.content.decode()
     assert response.status_code == 400
