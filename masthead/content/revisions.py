@@ -100,13 +100,29 @@ def _diff_lines(old: list[str], new: list[str]) -> SafeString:
     return format_html_join("", "<p>{}</p>", ((piece,) for piece in out)) if out else mark_safe("<p>-</p>")
 
 
+def notes_in(version: Version) -> list[str]:
+    """The story's corrections and updates as that revision held them ("Correction: ...")."""
+    held = []
+    for other in version.revision.version_set.all():
+        if other.content_type.model != "correction":
+            continue
+        fields = other.field_dict
+        if str(fields.get("article_id", fields.get("article"))) != str(version.object_id):
+            continue
+        held.append((fields.get("at"), f"{str(fields.get('kind', '')).title()}: {fields.get('text', '')}"))
+    return [text for _, text in sorted(held, key=lambda pair: str(pair[0]))]
+
+
 def compare(older: Version, newer: Version) -> list[FieldChange]:
-    """Headline, standfirst and body of two versions of a story, as readable differences."""
+    """Headline, standfirst, body and the corrections of two versions of a story, as readable
+    differences."""
     changes = []
     for field, label in COMPARED:
         before, after = older.field_dict.get(field), newer.field_dict.get(field)
         changes.append(FieldChange(label, (before or "") != (after or ""),
                                    _diff_lines(_words(field, before), _words(field, after))))
+    before, after = notes_in(older), notes_in(newer)
+    changes.append(FieldChange("Corrections and updates", before != after, _diff_lines(before, after)))
     return changes
 
 

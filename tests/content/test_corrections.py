@@ -79,11 +79,17 @@ def test_a_gated_story_shows_its_correction_but_never_the_gated_body(publication
 def test_a_correction_is_in_the_revision_history(publication, staff_in):
     editor = staff_in("Editor")
     story = ArticleFactory(body=BODY)
+    with clock.travel(IST_JUST_AFTER_MIDNIGHT - dt.timedelta(hours=1), frozen=True):
+        actions.update_article(story, headline="Before the note", by=editor)
 
     with clock.travel(IST_JUST_AFTER_MIDNIGHT, frozen=True):
         actions.add_correction(story, text="Spelling of the town corrected.", by=editor)
 
-    (version,) = revisions.history(story)
+    version, before = revisions.history(story)
+    changes = {c.label: (c.changed, str(c.diff_html)) for c in revisions.compare(before, version)}
+    assert changes["Corrections and updates"] == (
+        True, '<p><ins class="revision-diff__added">Correction: Spelling of the town corrected.</ins></p>')
+    assert changes["Body"][0] is False
     notes = [v.field_dict["text"] for v in version.revision.version_set.all() if v.content_type.model == "correction"]
     assert (version.revision.user, version.revision.get_comment(), version.field_dict["updated_at"]) == (
         editor, "Correction added", IST_JUST_AFTER_MIDNIGHT)
