@@ -37,6 +37,13 @@ def register() -> None:
 
         return refresh()
 
+    # --- content: scheduled stories marked published at their time (content.actions.publish_due) ---
+    @db_periodic_task(crontab(minute="*"), name="masthead.content.publish_due")
+    def content_publish_due():
+        from masthead.content.actions import publish_due
+
+        return publish_due()
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "reversion",  # revisions of stories (content.revisions)
     "masthead.core",
     "masthead.content",
     "masthead.access",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from masthead.content import keyset
 from masthead.content.cards import ArticleCard, cards
@@ -53,7 +53,9 @@ def front_page() -> FrontPage:
         top = cards(live().filter(is_top_story=True)[:TOP_STORIES])
         # A story already in the top slots is not repeated lower on the page.
         shown = {c.id for c in top}
-        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)[:EDITORS_PICKS])
+        # In the desk's numbered order (content.actions.arrange_picks), then newest first.
+        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)
+                      .order_by(F("home_order").asc(nulls_last=True), "-published_at", "-pk")[:EDITORS_PICKS])
         shown |= {c.id for c in picks}
         latest = cards(live().exclude(pk__in=shown)[:LATEST])
         # Each section's newest ids (one short index range each), then every card at once:
