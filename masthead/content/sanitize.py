@@ -39,7 +39,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "blockquote": {"cite"},
     "q": {"cite"},
-    "ol": {"start"},
+    "ol": {"start", "type", "data-type"},  # as the editor writes numbered lists
     "figure": {"data-picture", "data-embed"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -79,6 +79,7 @@ _WORD_LIST_MARKER = re.compile(r"<!(?:--)?\[if !supportLists\](?:--)?>.*?<!(?:--
 _BOLD = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
 _ITALIC = re.compile(r"font-style\s*:\s*italic", re.I)
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>|<figure></figure>")
+_TRAILING_SPACE = re.compile(r"(?:\s|&nbsp;|\xa0)+</p>")
 # Line breaks between blocks (Google Docs puts one after each paragraph group) mean nothing.
 _BREAK_BETWEEN_BLOCKS = re.compile(r"(^|</(?:p|h2|h3|h4|ul|ol|blockquote|table|figure|pre)>)(?:\s*<br>)+")
 _VOID = {"br", "hr", "img"}
@@ -155,7 +156,7 @@ def clean_html(html: str) -> str:
         strip_comments=True,
     )
     cleaned = cleaned.replace("<strong></strong>", "").replace("<em></em>", "")
-    cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
+    cleaned = _TRAILING_SPACE.sub("</p>", _EMPTY_PARAGRAPH.sub("", cleaned))
     return _BREAK_BETWEEN_BLOCKS.sub(r"\1", cleaned).strip()
 
 
