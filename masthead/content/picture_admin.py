@@ -13,6 +13,10 @@ from masthead.content.pictures import Picture, validate_picture_file
 
 
 class PictureForm(forms.ModelForm):
+    # A plain file field: Django's ImageField would answer a bad file with its own vaguer
+    # message before ours (validate_picture_file) could say what is wrong.
+    image = forms.FileField(label="Picture", help_text=Picture._meta.get_field("image").help_text)
+
     class Meta:
         model = Picture
         fields = ("image", "alt", "caption", "credit", "focal_x", "focal_y")
@@ -26,12 +30,6 @@ class PictureForm(forms.ModelForm):
         if isinstance(image, UploadedFile):
             validate_picture_file(image)
         return image
-
-    def clean_alt(self):
-        alt = (self.cleaned_data.get("alt") or "").strip()
-        if not alt:
-            raise forms.ValidationError("Alt text is required: say what the picture shows.")
-        return alt
 
 
 def _thumbnail(picture: Picture, width: int = 120):

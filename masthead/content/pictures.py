@@ -102,7 +102,3 @@ class Picture(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.alt
-
-    def clean(self):
-        if self.alt is not None and not self.alt.strip():
-            raise ValidationError({"alt": "Alt text is required: say what the picture shows."})
