@@ -4,8 +4,8 @@ content/sanitize.py for what may be stored).
 - ``<figure data-picture="12"></figure>``: the library picture, as <picture> with
   renditions, its caption and credit; a picture no longer in the library is left out.
 - ``<figure data-embed="https://...">``: a click-to-load block. Nothing is requested from
-  the provider until the reader clicks (static masthead/js/embeds.js swaps in the
-  provider's frame); without JavaScript it is a plain link to the post.
+  the provider until the reader clicks (static content/embeds.js adds the button and swaps
+  in the provider's frame); without JavaScript it is a plain link to the post.
 
 Rendered with the article's parts (content/rendering.py), after the body is split into
 teaser and rest, so an embed past the teaser is part of the gated rest and nothing of it
@@ -49,17 +49,15 @@ def frame_url(url: str) -> str:
 
 
 def _provider_block(url: str) -> str:
+    """A link to the post; the page's script (static content/embeds.js) adds a button that
+    loads the provider's frame only when the reader clicks it."""
     provider = embed_provider(url)
-    name = PROVIDER_NAMES[provider]
     frame = frame_url(url)
-    button = format_html(
-        '<button type="button" class="embed__load" data-embed-frame="{}" hidden>Load the {} post here</button>'
-        '<p class="embed__note">Loading it lets {} see your visit and set cookies.</p>',
-        frame, name, name,
-    ) if frame else ""
+    frame_attrs = format_html(' data-embed-frame="{}" data-embed-provider="{}"', frame, PROVIDER_NAMES[provider]) \
+        if frame else ""
     return format_html(
-        '<figure class="embed embed--{}"><a class="embed__link" href="{}" rel="noopener noreferrer">{}</a>{}</figure>',
-        provider, url, _ACTION[provider], button,
+        '<figure class="embed embed--{}"{}><a class="embed__link" href="{}" rel="noopener noreferrer">{}</a></figure>',
+        provider, frame_attrs, url, _ACTION[provider],
     )
 
 
