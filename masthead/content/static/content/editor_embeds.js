@@ -45,7 +45,8 @@ export const PictureEmbed = Node.create({
       command(editor) {
         const number = (window.prompt("The picture's number in the picture library (Content › Pictures)") || "").trim()
         if (/^\d+$/.test(number)) {
-          editor.chain().focus().insertContent({ type: "pictureEmbed", attrs: { picture: number } }).run()
+          // After the selection, so a selected embed is never replaced by the new one.
+          editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "pictureEmbed", attrs: { picture: number } }).run()
         }
       },
     })
@@ -83,7 +84,7 @@ export const MediaEmbed = Node.create({
       command(editor) {
         const url = (window.prompt("The post's address (YouTube, X/Twitter or Instagram)") || "").trim()
         if (PROVIDERS.test(url)) {
-          editor.chain().focus().insertContent({ type: "mediaEmbed", attrs: { url } }).run()
+          editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaEmbed", attrs: { url } }).run()
         } else if (url) {
           window.alert("Only YouTube, X/Twitter and Instagram addresses (https://...) can be embedded.")
         }
