@@ -43,6 +43,17 @@ def test_a_story_with_a_library_picture_and_a_click_to_load_video(new_context, t
     picture = Picture.objects.get()
     assert picture.renditions_ready
 
+    # ...clicks the picture where the ships are to set the focal point, and saves
+    page.goto(f"/admin/content/picture/{picture.pk}/change/")
+    preview = page.get_by_role("img", name="Ships at anchor off the harbour")
+    box = preview.bounding_box()
+    preview.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.25})
+    assert (page.input_value("[name=focal_x]"), page.input_value("[name=focal_y]")) == ("0.75", "0.25")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/content/picture/")
+    picture.refresh_from_db()
+    assert (picture.focal_x, picture.focal_y, picture.renditions_ready) == (0.75, 0.25, True)
+
     # ...and writes the story: pasted from Word, the picture and the video from the toolbar
     page.goto("/admin/content/article/add/")
     page.fill("[name=headline]", "Harbour traffic doubles")
@@ -78,7 +89,8 @@ def test_a_story_with_a_library_picture_and_a_click_to_load_video(new_context, t
     image = reader.locator("figure.article__figure--body img")
     image.scroll_into_view_if_needed()
     reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    assert f"/media/renditions/{picture.pk}/" in image.evaluate("img => img.currentSrc")
+    # (a 16:9 picture's own shape is the 16:9 crop: one set, named by the new focal point)
+    assert f"/media/renditions/{picture.pk}/wide-f7525-" in image.evaluate("img => img.currentSrc")
     assert image.evaluate("img => img.currentSrc").endswith(".webp")
     assert image.get_attribute("alt") == "Ships at anchor off the harbour"
     assert elsewhere == []
