@@ -101,4 +101,5 @@ class Picture(models.Model):
         indexes = [models.Index(fields=["-uploaded_at"], name="picture_newest")]
 
     def __str__(self) -> str:
-        return self.caption or self.alt
+        # The number is what the editor's "Picture from the library" button asks for.
+        return f"{self.caption or self.alt} (picture {self.pk})"
