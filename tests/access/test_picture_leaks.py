@@ -44,7 +44,7 @@ def test_a_gated_page_shows_the_lead_picture_but_nothing_embedded_past_the_tease
 
     assert "The opening paragraph anyone may read." in page
     assert f"/media/renditions/{lead.pk}/wide-f5050-640.jpg" in page and 'alt="The harbour"' in page
-    for needle in (f"/media/renditions/{inside.pk}/", inside.image.url, "marmosets", "Photo: Canary",
+    for needle in ("The second, gated.", f"/media/renditions/{inside.pk}/", inside.image.url, "marmosets", "Photo: Canary",
                    "CanaryVid01", "youtube", 'data-picture="'):
         assert needle not in page, needle
 
