@@ -1,17 +1,20 @@
 """The archive at full size: search, listings and sitemaps over a generated archive.
 
-    # once: a data dir (SQLite) or a database (PostgreSQL) with N generated stories
-    MASTHEAD_DATA_DIR=var/big-sqlite .venv/bin/masthead demo --no-serve --archive 1000000
-    # then, against the same settings:
-    MASTHEAD_DATA_DIR=var/big-sqlite nice -n 10 .venv/bin/python bench/search.py
-    MASTHEAD_DATABASE_URL=postgres://... MASTHEAD_DATA_DIR=var/big-pg nice -n 10 .venv/bin/python bench/search.py
+    # a data dir (SQLite) or a database (PostgreSQL) with N generated stories, then the run
+    MASTHEAD_DATA_DIR=var/big-sqlite nice -n 10 .venv/bin/python bench/search.py --stories 1000000
+    MASTHEAD_DATABASE_URL=postgres://... MASTHEAD_DATA_DIR=var/big-pg nice -n 10 \
+        .venv/bin/python bench/search.py --stories 1000000
+    # (--stories N runs `masthead demo --no-serve --archive N` first: bulk inserts, one
+    # batch in memory at a time, then the search index; a later run with the same N adds
+    # nothing)
 
 In-process, caches cold for every timed call (the content version is bumped first, so a
 figure is a rebuild, never a cache hit): search p50/p99 for one- and three-word queries
 (the engine alone, and the whole result page a reader gets: ranked ids, cards, the access
 decision per result and highlighted snippets), an archive day page, a section's page 1 and
-page 500, one article sitemap file (up to 50,000 URLs), the index rate (stories made
-searchable per second) and the process's peak memory. The table goes to stdout and to
+page 500 (by position, as the Older links reach it), a tag page, the front page, one
+article sitemap file (up to 50,000 URLs), the index rate (stories made searchable per
+second) and the process's peak memory. The table goes to stdout and to
 bench/results/search-<date>-<engine>-<N>.md.
 """
 
@@ -41,7 +44,8 @@ from django.test import RequestFactory  # noqa: E402
 
 from masthead.access.search import search_for  # noqa: E402
 from masthead.content import demo_text, listings, search  # noqa: E402
-from masthead.content.models import Article, Section  # noqa: E402
+from masthead.content.keyset import Position  # noqa: E402
+from masthead.content.models import Article, Section, Tag  # noqa: E402
 from masthead.content.search import Query, engine  # noqa: E402
 from masthead.content.sitemaps import article_file_entries, article_files  # noqa: E402
 from masthead.core import cache  # noqa: E402
@@ -84,7 +88,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
     parser.add_argument("--reindex-sample", type=int, default=5000, help="stories reindexed for the rate")
+    parser.add_argument("--stories", type=int, default=0, metavar="N",
+                        help="first make sure N generated stories exist (bulk insert, then indexed), "
+                             "as `masthead demo --no-serve --archive N` does")
     args = parser.parse_args()
+    if args.stories:
+        from django.core.management import call_command
+
+        call_command("demo", no_serve=True, archive=args.stories)
 
     rng = random.Random(16)
     stories = Article.objects.count()
@@ -130,12 +141,24 @@ def main() -> None:
     for _ in range(30):
         period = rng.choice(years)
         days.append(period.start + dt.timedelta(days=rng.randint(0, 360)))
-    row("archive day page (cold)", timed(lambda i: listings.archive_day_page(days[i], 1), len(days)))
+    row("archive day page (cold)", timed(lambda i: listings.archive_day_page(days[i]), len(days)))
     row("archive years (cold)", timed(lambda i: listings.archive_years(), 5))
     row("archive months of a year (cold)", timed(lambda i: listings.archive_months(days[i].year), 10))
     section = max(Section.objects.all(), key=lambda s: Article.objects.filter(section=s).count())
-    row(f"section page 1 ({section.slug}, cold)", timed(lambda i: listings.section_page(section, 1), 20))
-    row("section page 500 (cold)", timed(lambda i: listings.section_page(section, 500), 20))
+    row(f"section page 1 ({section.slug}, cold)", timed(lambda i: listings.section_page(section), 20))
+    # Page 500 is 9,980 stories in (or the section's last page, if it has fewer): its
+    # position is found once here (untimed); the page is then read as a reader following
+    # "Older" links gets it (keyset, ?before=).
+    in_section = listings.live().filter(section=section).count()
+    depth = max(1, min(500, (in_section - 1) // listings.PAGE_SIZE + 1))
+    if depth > 1:
+        moment, pk = listings.live().filter(section=section).order_by("-published_at", "-pk").values_list(
+            "published_at", "pk")[(depth - 1) * listings.PAGE_SIZE - 1]
+        row(f"section page {depth} (cold, keyset)",
+            timed(lambda i: listings.section_page(section, before=Position(moment, pk)), 20))
+    tag = Tag.objects.order_by("pk").first()
+    if tag is not None:
+        row(f"tag page 1 ({tag.slug}, cold)", timed(lambda i: listings.tag_page(tag), 10))
     row("front page (cold)", timed(lambda i: listings.front_page(), 10))
     row("latest 30 for the feed (cold)", timed(lambda i: listings.latest_cards(limit=30), 10))
     files = article_files()

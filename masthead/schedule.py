@@ -37,12 +37,27 @@ def register() -> None:
 
         return refresh()
 
+    # --- content: scheduled stories marked published at their time (content.actions.publish_due) ---
+    @db_periodic_task(crontab(minute="*"), name="masthead.content.publish_due")
+    def content_publish_due():
+        from masthead.content.actions import publish_due
+
+        return publish_due()
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():
         from masthead.billing.renewals import renew_due
 
         return renew_due().as_line()
+
+    # Gifts: each is e-mailed on its delivery day (the publication's), and its recipient is
+    # offered to continue a week before it ends (billing.gifts).
+    @db_periodic_task(crontab(minute="*/15"), name="masthead.billing.gifts_due")
+    def billing_gifts_due():
+        from masthead.billing.gifts import run_due
+
+        return run_due()
 
     @db_periodic_task(crontab(minute="41", hour="3"), name="masthead.billing.purge_rejected_webhooks")
     def billing_purge_rejected_webhooks():

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "reversion",  # revisions of stories (content.revisions)
     "masthead.core",
     "masthead.content",
     "masthead.access",
@@ -347,6 +348,7 @@ MASTHEAD_TOKEN_SECONDS = float(env("TOKEN_SECONDS", "0" if TESTING else "1"))
 MASTHEAD_ENTITLEMENT_SOURCES = [
     "masthead.access.entitlements.staff_source",
     "masthead.billing.entitlements.subscription_source",
+    "masthead.billing.entitlements.gift_source",
     "masthead.accounts.entitlements.grant_source",
 ]
 # Each module exports a reader's data (export(user) -> dict) and erases it (erase(user)).

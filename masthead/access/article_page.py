@@ -30,7 +30,7 @@ from django.utils.safestring import mark_safe
 
 from masthead.access import reader as readers
 from masthead.access.decision import Access, Decision, Reason
-from masthead.access.read import Read, read
+from masthead.access.read import PREVIEW_AS, Read, read, read_as
 from masthead.access.rules import current_rules
 from masthead.content import page_cache, rendering
 from masthead.content.models import Article
@@ -172,7 +172,11 @@ def withdrawn(request):
 
 
 def preview(request, pk):
-    """An unpublished (or any) article in full for staff, with a PREVIEW banner; never cached."""
+    """An unpublished (or any) article in full for staff, with a PREVIEW banner; never cached.
+
+    `?as=anonymous|metered|subscriber` shows it as that reader would see it (teaser and
+    paywall, or the whole story), decided by access.read.read_as: no meter is counted.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         login = "/accounts/login/?" + urlencode({"next": request.get_full_path()})
@@ -186,11 +190,18 @@ def preview(request, pk):
         raise Http404("No such article")
     rules = current_rules()
     facts = rendering.facts_of(article_obj)
-    decision = Decision(True, Reason.ENTITLED, Access(article_obj.access), limit=rules.free_limit)
-    reader = readers.Reader(readers.ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user)
-    result = Read(reader, decision, rules, facts)
+    persona = request.GET.get("as", "")
+    if persona in PREVIEW_AS:
+        # As that reader would see it, by the one decision; nothing is counted (read_as).
+        result = read_as(persona, facts)
+        status = f"{article_obj.get_status_display()}, seen as {PREVIEW_AS[persona]}"
+    else:
+        decision = Decision(True, Reason.ENTITLED, Access(article_obj.access), limit=rules.free_limit)
+        reader = readers.Reader(readers.ReaderFacts(f"u:{user.pk}", is_authenticated=True), user=user)
+        result = Read(reader, decision, rules, facts)
+        status = f"{article_obj.get_status_display()}"
     # Rendered afresh (never from the cache: an unpublished version must not be kept).
-    result.parts = rendering.render_parts(article_obj, rules.teaser_paragraphs, free=decision.access is Access.FREE)
-    response = _page(request, result, preview_status=f"{article_obj.get_status_display()}")
+    result.parts = rendering.render_parts(article_obj, rules.teaser_paragraphs, free=result.free)
+    response = _page(request, result, preview_status=status)
     response["X-Robots-Tag"] = "noindex"
     return private(response)

@@ -27,8 +27,9 @@ from masthead.access import funnel, variants
 from masthead.access import reader as readers
 from masthead.access.benefits import Benefit
 from masthead.access.decision import (
-    Access, Decision, ItemFacts, ReaderFacts, Reason, Rules, classify, effective_access,
+    Access, Decision, ItemFacts, MeterResult, ReaderFacts, Reason, Rules, classify, effective_access,
 )
+from masthead.access.decision import decide as pure_decide
 from masthead.access.entitlements import for_reader
 from masthead.access.entitlements import for_request as benefits_for
 from masthead.access.rules import current_rules
@@ -326,6 +327,39 @@ def read_benefit(request, benefit: Benefit, *, reader: readers.Reader | None = N
         return BenefitRead(benefit, reader, True)
     return BenefitRead(benefit, reader, False,
                        benefit_paywall(benefit, next_url or request.get_full_path(), rules))
+# --- the newsroom's preview: the page as one kind of reader sees it -----------------------------
+# An editor previews a draft as an anonymous visitor, a metered reader or a subscriber.
+# The reader is synthetic (no account, no cookie) and the meter's answer is stated, never
+# asked: a preview is not a read, so no meter counts it and the funnel never sees it.
+
+PREVIEW_AS = {
+    "anonymous": "an anonymous visitor on their first story this month",
+    "metered": "a signed-in reader who has used every free story this month",
+    "subscriber": "a subscriber (every benefit a plan sells)",
+}
+
+
+def read_as(persona: str, facts: ArticleFacts, *, now: dt.datetime | None = None) -> Read:
+    """What `persona` (a key of PREVIEW_AS) would see of this article, by the one decision."""
+    if persona not in PREVIEW_AS:
+        raise ValueError(f"{persona!r} is not a preview reader: one of {', '.join(PREVIEW_AS)}.")
+    now = now or clock.now()
+    rules = current_rules()
+    signed_in = persona != "anonymous"
+    who = readers.Reader(ReaderFacts(f"preview:{persona}", is_authenticated=signed_in))
+    benefits = frozenset(b for b in Benefit if b.sellable) if persona == "subscriber" else frozenset()
+    limit = rules.free_limit
+    if persona == "anonymous":
+        meter = MeterResult(allowed=limit > 0, counted_now=limit > 0, already_counted=False,
+                            used=min(1, limit), remaining=max(limit - 1, 0))
+    else:
+        meter = MeterResult(allowed=False, counted_now=False, already_counted=False, used=limit, remaining=0)
+    item = item_facts(facts)
+    plan = classify(who.facts, item, benefits, rules, now)
+    decision = plan.decision if plan.decision is not None else pure_decide(who.facts, item, benefits, rules, now, meter)
+    return Read(who, decision, rules, facts)
+
+
 # --- a recipient's read (newsletters and other e-mails) -----------------------------------------
 
 def read_for_recipient(user, facts: ArticleFacts, *, channel: str = "newsletter",

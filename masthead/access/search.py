@@ -68,12 +68,15 @@ class SearchPage:
 
 
 def with_rules(filters: fulltext.Filters) -> fulltext.Filters:
-    """The filters with the publisher's always-free and always-premium sections, so
-    "free" and "premium" mean what the badges say."""
+    """The filters with the publisher's always-free and always-premium sections and tags
+    (and the market analysis sections, which are premium), so "free" and "premium" mean
+    what the badges say (decision.effective_access)."""
     rules = current_rules()
     return fulltext.Filters(
         section=filters.section, author=filters.author, since=filters.since, until=filters.until,
-        access=filters.access, free_sections=rules.free_sections, premium_sections=rules.premium_sections,
+        access=filters.access, free_sections=rules.free_sections,
+        premium_sections=rules.premium_sections | rules.market_sections,
+        free_tags=rules.free_tags, premium_tags=rules.premium_tags,
     )
 
 

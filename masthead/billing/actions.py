@@ -305,15 +305,25 @@ def cancel_subscription(sub: Subscription) -> Subscription:
     return sub
 
 
+def takes_retention_offers(sub: Subscription) -> bool:
+    """Masthead prices the renewals it charges itself; a provider that renews on its side must
+    be told (Stripe: a coupon on the subscription). Razorpay cannot discount a running
+    subscription (its offers attach only when one is created), so it is never offered one."""
+    gateway_class = import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway])
+    if not getattr(gateway_class, "renews_itself", False):
+        return True
+    return hasattr(gateway_class, "discount_subscription") and bool(sub.gateway_ref)
+
+
 def retention_offer_for(sub: Subscription):
     """The retention offer the cancel page shows this subscriber, once: a running one for their
-    plan, on a subscription Masthead renews itself (a provider that renews on its side would
-    go on charging its own price), never offered before."""
+    plan, on a subscription whose renewals the offer can discount (takes_retention_offers),
+    never offered before."""
     from masthead.billing.offer import running_offers
 
     if sub.retention_offered_at is not None or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
         return None
-    if getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False):
+    if not takes_retention_offers(sub):
         return None
     for offer in running_offers("retention"):
         if redemptions.applies_to(offer, sub.renewal_plan) and not redemptions.used_by(offer, sub.user):
@@ -327,11 +337,12 @@ def mark_retention_offered(sub: Subscription) -> None:
 
 
 def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
-    """The subscriber stays: the offer's discount applies from the next renewal."""
+    """The subscriber stays: the offer's discount applies from the next renewal. On a provider
+    that renews itself the discount is put on the provider's subscription first (inside the
+    transaction, so a refusal there leaves nothing changed here)."""
     with transaction.atomic():
         sub = _locked(pk=sub.pk)
-        renews_itself = getattr(import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway]), "renews_itself", False)
-        if offer.purpose != Offer.Purpose.RETENTION or renews_itself or sub.offer_id == offer.pk \
+        if offer.purpose != Offer.Purpose.RETENTION or not takes_retention_offers(sub) or sub.offer_id == offer.pk \
                 or sub.state not in (State.ACTIVE.value, State.TRIALING.value):
             raise BillingError("That offer is not available for your subscription.")
         try:
@@ -339,11 +350,52 @@ def accept_retention_offer(sub: Subscription, offer: Offer) -> Subscription:
             redemptions.redeem(offer, sub.user, sub)
         except redemptions.OfferRefused as exc:
             raise BillingError(str(exc)) from exc
+        gateway = get_gateway(sub.gateway)
+        if gateway.renews_itself:
+            plan = sub.renewal_plan
+            gateway.discount_subscription(sub.gateway_ref, terms_of(offer), term_months=plan.term_months,
+                                          currency=plan.currency)
         sub.offer, sub.discounted_charges = offer, 0
         sub.retention_offered_at = sub.retention_offered_at or clock.now()
         sub.version += 1
         sub.save(update_fields=["offer", "discounted_charges", "retention_offered_at", "version"])
     return sub
+
+
+def postpone_renewal(sub: Subscription, months: int) -> tuple[Subscription, dt.datetime, dt.datetime]:
+    """A redeemed gift pays for the months after the paid period: the next renewal (and the
+    access it keeps) moves back by `months`. Returns the subscription and the months the gift
+    covers (old period end, new period end). The pre-debit notice is keyed by the period end,
+    so one goes out before the new date. A provider that renews itself is told first, inside
+    the transaction (Stripe: postpone_renewal); one that cannot be (can_postpone) is refused."""
+    with transaction.atomic():
+        sub = _locked(pk=sub.pk)
+        if sub.state not in (State.ACTIVE.value, State.TRIALING.value) or sub.current_period_end is None \
+                or not can_postpone(sub):
+            raise BillingError("Only a renewing subscription can be extended by a gift.")
+        start = sub.current_period_end
+        end = add_months(start, months)
+        gateway = get_gateway(sub.gateway)
+        if gateway.renews_itself:
+            gateway.postpone_renewal(sub.gateway_ref, end)
+        # Access runs past the period end by the same margin as before (the renewal's slack).
+        margin = max((sub.access_until or start) - start, dt.timedelta(0))
+        sub.current_period_end = end
+        sub.access_until = end + margin
+        sub.version += 1
+        sub.updated_at = clock.now()
+        sub.save(update_fields=["current_period_end", "access_until", "version", "updated_at"])
+    return sub, start, end
+
+
+def can_postpone(sub: Subscription) -> bool:
+    """Whether a gift can push this subscription's next renewal back: always when Masthead
+    charges renewals itself; on a provider only if its adapter can move the next charge
+    (Stripe can; Razorpay's API cannot)."""
+    gateway_class = import_string(settings.MASTHEAD_BILLING_GATEWAYS[sub.gateway])
+    if not getattr(gateway_class, "renews_itself", False):
+        return True
+    return hasattr(gateway_class, "postpone_renewal") and bool(sub.gateway_ref)
 
 
 def resume_subscription(sub: Subscription) -> Subscription:
@@ -452,6 +504,9 @@ def apply_gateway_event(gateway_name: str, event: GatewayEvent) -> None:
         elif event.kind is EventKind.REFUNDED:
             charge = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CHARGE,
                                                 gateway_payment_ref=event.payment_ref).first()
+            if event.refund_ref and LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND,
+                                                               gateway_refund_ref=event.refund_ref).exists():
+                return  # a refund staff made through actions.refund, recorded then under its own key
             _ledger(sub, LedgerEntry.Kind.REFUND, key=f"refund:{gateway_name}:{event.refund_ref or event.event_id}",
                     amount=event.amount, currency=event.currency, plan=charge.plan if charge else sub.plan,
                     payment_ref=event.payment_ref, refund_ref=event.refund_ref, now=now)

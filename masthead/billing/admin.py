@@ -207,18 +207,19 @@ class SubscriptionAdmin(KeptAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(KeptAdmin):
-    list_display = ("created_at", "kind", "amount_shown", "subscription", "gateway", "gateway_payment_ref")
+    list_display = ("created_at", "kind", "amount_shown", "subscription", "gift", "gateway", "gateway_payment_ref")
     list_filter = ("kind", "gateway")
     search_fields = ("idempotency_key", "gateway_payment_ref", "subscription__reference")
-    fields = ("created_at", "kind", "amount_shown", "subscription", "plan", "gateway", "gateway_payment_ref",
+    fields = ("created_at", "kind", "amount_shown", "subscription", "gift", "plan", "gateway", "gateway_payment_ref",
               "gateway_refund_ref", "idempotency_key", "period_start", "period_end", "reason")
     readonly_fields = fields
     amount_shown = _money_column("amount", "amount")
     actions = [csv_export("ledger.csv", [
         ("date", lambda e: e.created_at.isoformat()), ("kind", "kind"), ("amount", _in_rupees("amount")),
-        ("subscription", lambda e: e.subscription.reference), ("plan", lambda e: e.plan.name),
+        ("subscription", lambda e: e.subscription.reference if e.subscription_id else e.gift.reference),
+        ("plan", lambda e: e.plan.name),
         ("gateway", "gateway"), ("payment reference", "gateway_payment_ref"), ("reason", "reason"),
-    ], "Export selected entries as CSV (amounts in rupees)", related=("subscription", "plan"))]
+    ], "Export selected entries as CSV (amounts in rupees)", related=("subscription", "gift", "plan"))]
 
 
 @admin.register(WebhookEvent)
@@ -276,4 +277,4 @@ class InvoiceAdmin(KeptAdmin):
 
 
 # Offers, article gifts and the subscriber import pages (their own module: this one is long).
-from masthead.billing import offer_admin  # noqa: E402,F401
+from masthead.billing import gift_admin, offer_admin  # noqa: E402,F401

@@ -11,7 +11,7 @@ class BillingConfig(AppConfig):
         from masthead.access.read import register_offer_provider
         from django.db.models.signals import m2m_changed
 
-        from masthead.billing.models import Offer, Plan, Subscription
+        from masthead.billing.models import Gift, Offer, Plan, Subscription
         from masthead.billing.offer import visible_offers
 
         # The paywall (access) shows the plans on sale; access never imports billing.
@@ -27,6 +27,8 @@ class BillingConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(_subscription_changed, sender=Subscription, dispatch_uid=f"billing.sub.{signal}")
             signal.connect(_plan_changed, sender=Plan, dispatch_uid=f"billing.plan.{signal}")
+            # A redeemed (or refunded) gift changes its recipient's benefits.
+            signal.connect(_gift_changed, sender=Gift, dispatch_uid=f"billing.gift.{signal}")
             # An offer's price shows on the paywall and /subscribe: a change is seen at once.
             signal.connect(_offer_changed, sender=Offer, dispatch_uid=f"billing.offer.{signal}")
         m2m_changed.connect(_offer_changed, sender=Offer.plans.through, dispatch_uid="billing.offer.plans")
@@ -36,6 +38,12 @@ def _subscription_changed(sender, instance, **kwargs):
     from masthead.access.entitlements import reader_changed
 
     reader_changed(instance.user_id)
+
+
+def _gift_changed(sender, instance, **kwargs):
+    from masthead.access.entitlements import reader_changed
+
+    reader_changed(instance.redeemed_by_id)
 
 
 def _plan_changed(sender, instance, update_fields=None, **kwargs):

@@ -64,3 +64,31 @@ def send(kind: str, subscription, **extra) -> None:
 
     message = EmailMessage(subject, body, sender(), [user.email], reply_to=reply_to())
     transaction.on_commit(message.send)
+
+
+GIFT_SUBJECTS = {
+    "gift_bought": "Your gift of {plan} is paid",
+    "gift_received": "A gift for you: {months} months of {publication}",
+    "gift_refunded": "Your gift of {plan} is cancelled and refunded",
+    "gift_continue": "Your gift subscription to {publication} ends on {date}",
+}
+
+
+def send_gift(kind: str, gift, to: str, **extra) -> None:
+    """Queue one e-mail about a gift (to its buyer or its recipient) for when the transaction commits."""
+    from masthead.content.publication import current_publication, reply_to, sender
+
+    if not to:
+        return
+    publication = current_publication()
+    base = settings.MASTHEAD_PUBLIC_URL.rstrip("/")
+    context = {"publication": publication, "gift": gift, "plan": gift.plan,
+               "amount": format_money(gift.amount, gift.currency), "from_name": gift.buyer_name or gift.buyer_email,
+               "deliver_on": long_date(gift.deliver_on), "gift_url": base + "/gift/",
+               "gifts_url": base + "/accounts/gifts/", **extra}
+    subject = GIFT_SUBJECTS[kind].format(plan=gift.plan.name, months=gift.months, publication=publication.name,
+                                         date=long_date(extra.get("ends_on"), publication.zone))
+    with timezone.override(publication.zone):
+        body = render_to_string(f"billing/email/{kind}.txt", context)
+    message = EmailMessage(subject, body, sender(), [to], reply_to=reply_to())
+    transaction.on_commit(message.send)

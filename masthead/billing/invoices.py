@@ -88,10 +88,12 @@ def issue_invoice(entry):
     publication = current_publication()
     fy = financial_year(entry.created_at, publication.zone)
     sequence = next_number(fy)
-    subscription = entry.subscription
+    subscription, gift = entry.subscription, entry.gift
     seller_state = supplier_state(publication.gstin)
-    gst = break_out_gst(entry.amount, inter_state=is_inter_state(subscription.buyer_state, seller_state))
-    user = subscription.user
+    buyer_gstin = subscription.buyer_gstin if subscription else ""
+    buyer_state = subscription.buyer_state if subscription else ""
+    gst = break_out_gst(entry.amount, inter_state=is_inter_state(buyer_state, seller_state))
+    user = subscription.user if subscription else gift.buyer
     period = ""
     if entry.period_start and entry.period_end:
         start = long_date(entry.period_start, publication.zone)
@@ -103,17 +105,19 @@ def issue_invoice(entry):
         sequence=sequence,
         payment=entry,
         subscription=subscription,
+        gift=gift,
         user=user,
         issued_at=entry.created_at,
         seller_name=publication.legal_name or publication.name,
         seller_address=publication.address,
         seller_gstin=publication.gstin,
-        buyer_name=(user.get_full_name() if user else "") or "",
-        buyer_email=(user.email if user else "") or "",
-        buyer_gstin=subscription.buyer_gstin,
-        buyer_state=subscription.buyer_state,
+        buyer_name=((user.get_full_name() if user else "") or (gift.buyer_name if gift else "")) or "",
+        buyer_email=((user.email if user else "") or (gift.buyer_email if gift else "")) or "",
+        buyer_gstin=buyer_gstin,
+        buyer_state=buyer_state,
         seller_state=seller_state,
-        description=f"{entry.plan.name} subscription{period}",
+        description=(f"Gift subscription: {entry.plan.name}, {gift.months} months" if gift
+                     else f"{entry.plan.name} subscription{period}"),
         currency=entry.currency,
         total=gst.total,
         taxable_value=gst.taxable,

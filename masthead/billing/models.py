@@ -189,7 +189,10 @@ class LedgerEntry(models.Model):
         REFUND = "refund", "Refund"
         FAILURE = "failure", "Failed charge"
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="ledger")
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="ledger")
+    gift = models.ForeignKey("Gift", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger",
+                             help_text="For a gift's payment (a one-time payment, no subscription).")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount = models.PositiveIntegerField(help_text="Minor units (paise).")
     currency = models.CharField(max_length=3)
@@ -243,7 +246,9 @@ class Invoice(models.Model):
     financial_year = models.CharField(max_length=7)
     sequence = models.PositiveIntegerField()
     payment = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="invoice")
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="invoices")
+    gift = models.ForeignKey("Gift", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="invoices")
     issued_at = models.DateTimeField()
@@ -375,3 +380,86 @@ class ArticleGift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.headline or self.article_url} from {self.sender}"
+
+
+def new_gift_reference() -> str:
+    return "gft_" + secrets.token_hex(10)
+
+
+class Gift(models.Model):
+    """A gift subscription: months of a plan bought once for someone else, never renewing.
+
+    Its life: bought (pending) -> paid -> sent to the recipient on its delivery date ->
+    redeemed to an account; or refunded before it is redeemed. Changes go through
+    billing.gifts; its payment and any refund are in the ledger like every payment.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid, to be sent on its delivery date"
+        SENT = "sent", "Sent to the recipient"
+        REDEEMED = "redeemed", "Redeemed"
+        REFUNDED = "refunded", "Refunded (cancelled)"
+        FAILED = "failed", "Payment failed"
+
+    MONTHS = (3, 6, 12)
+
+    reference = models.CharField(max_length=40, unique=True, default=new_gift_reference, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="gifts")
+    months = models.PositiveSmallIntegerField(choices=[(m, f"{m} months") for m in MONTHS])
+    amount = models.PositiveIntegerField(help_text="What the buyer paid, tax-inclusive, in paise.")
+    currency = models.CharField(max_length=3, default="INR")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="gifts_bought")
+    buyer_name = models.CharField(max_length=150, blank=True)
+    buyer_email = models.EmailField()
+    recipient_name = models.CharField(max_length=150, blank=True)
+    recipient_email = models.EmailField()
+    message = models.TextField(blank=True, max_length=1000)
+    deliver_on = models.DateField(help_text="The day (in the publication's time zone) the recipient is e-mailed.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    gateway = models.CharField(max_length=20)
+    gateway_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    payment_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="gifts_received")
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    access_from = models.DateTimeField(null=True, blank=True, db_index=True)
+    access_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    extended = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="gifts",
+                                 help_text="The recipient's renewing subscription whose renewal the gift pushed back.")
+    continue_sent_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="When the recipient was offered to continue (once).")
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = KeptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "deliver_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan} for {self.months} months to {self.recipient_email}"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Gifts are kept with their ledger: refund instead of deleting.")
+
+
+class WinBackSend(models.Model):
+    """One win-back offer e-mailed to one lapsed reader: reruns of the send skip them."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="win_back_sends")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="win_back_sends")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["offer", "user"], name="billing_win_back_once_per_reader")]

@@ -9,7 +9,7 @@ def _iso(value):
 
 def export(user) -> dict:
     """Subscriptions, payments and invoices, in plain JSON-able values."""
-    from masthead.billing.models import Invoice, LedgerEntry, Subscription
+    from masthead.billing.models import Gift, Invoice, LedgerEntry, Subscription
 
     subs = Subscription.objects.filter(user=user).select_related("plan")
     return {
@@ -30,6 +30,17 @@ def export(user) -> dict:
              "place_of_supply": i.buyer_state}
             for i in Invoice.objects.filter(user=user)
         ],
+        "gifts_given": [
+            {"reference": g.reference, "plan": g.plan.name, "months": g.months, "amount_minor": g.amount,
+             "recipient_email": g.recipient_email, "recipient_name": g.recipient_name, "message": g.message,
+             "deliver_on": _iso(g.deliver_on), "state": g.state}
+            for g in Gift.objects.filter(buyer=user).select_related("plan")
+        ],
+        "gifts_received": [
+            {"reference": g.reference, "plan": g.plan.name, "months": g.months, "from": g.buyer_name or g.buyer_email,
+             "message": g.message, "access_from": _iso(g.access_from), "access_until": _iso(g.access_until)}
+            for g in Gift.objects.filter(redeemed_by=user).select_related("plan")
+        ],
     }
 
 
@@ -37,7 +48,7 @@ def erase(user) -> None:
     """Stop renewals and detach the reader. Invoices and the ledger stay, as tax law requires
     (books kept for 8 years under the CGST Act), but without the reader's name or e-mail."""
     from masthead.billing import actions
-    from masthead.billing.models import Invoice, Subscription
+    from masthead.billing.models import Gift, Invoice, Subscription
     from masthead.billing.states import State
 
     for sub in Subscription.objects.filter(user=user):
@@ -45,3 +56,7 @@ def erase(user) -> None:
             actions.cancel_subscription(sub)
     Invoice.objects.filter(user=user).update(user=None, buyer_name="", buyer_email="")
     Subscription.objects.filter(user=user).update(user=None, payment_method="", payment_method_label="", return_to="")
+    # A gift they gave still reaches its recipient (whose address and message stay); a gift
+    # they redeemed ends with their account and keeps nothing about them.
+    Gift.objects.filter(buyer=user).update(buyer=None, buyer_name="", buyer_email="")
+    Gift.objects.filter(redeemed_by=user).update(redeemed_by=None, recipient_name="", recipient_email="", message="")

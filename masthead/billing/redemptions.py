@@ -63,12 +63,24 @@ def check(offer: Offer | None, user, plan: Plan, *, now=None) -> Offer:
         raise OfferRefused(f"That offer is for {names} only.")
     if offer.max_redemptions is not None and offer.redemptions >= offer.max_redemptions:
         raise OfferRefused("That offer has been fully taken up.")
+    if offer.purpose == Offer.Purpose.WIN_BACK:
+        # A win-back offer is for readers who have paid before and hold no subscription now;
+        # start_checkout refuses a reader with a current one, and so does this.
+        if not getattr(user, "is_authenticated", False) or not has_paid_before(user) or _holds_current(user, now):
+            raise OfferRefused("That offer is for returning subscribers.")
+    elif getattr(user, "is_authenticated", False) and offer.new_subscribers_only and has_paid_before(user):
+        raise OfferRefused("That offer is for new subscribers.")
     if getattr(user, "is_authenticated", False):
-        if offer.new_subscribers_only and has_paid_before(user):
-            raise OfferRefused("That offer is for new subscribers.")
         if offer.once_per_reader and _used(offer, user):
             raise OfferRefused("You have already used that offer.")
     return offer
+
+
+def _holds_current(user, now) -> bool:
+    """A subscription that renews or still grants access."""
+    return Subscription.objects.filter(user=user).filter(
+        Q(state__in=[State.ACTIVE.value, State.TRIALING.value, State.PAST_DUE.value])
+        | Q(state=State.CANCELLED.value, access_until__gt=now)).exists()
 
 
 def _abandoned(sub: Subscription) -> bool:

@@ -25,7 +25,7 @@ from masthead.billing.gateways.sandbox import (
     SandboxGateway,
     normalise_card,
 )
-from masthead.billing.models import Subscription
+from masthead.billing.models import Gift, Subscription
 from masthead.billing.offer import format_money, term_label
 from masthead.billing.states import State
 from masthead.billing.views import started_here
@@ -48,7 +48,8 @@ def _open_checkout(request, token: str) -> tuple[SandboxGateway, dict]:
         data = gateway.read_checkout(token)
     except InvalidSignature:
         raise _Refused(HttpResponseBadRequest("This test checkout link is not valid."))
-    sub = Subscription.objects.filter(reference=data["ref"]).first()
+    # A checkout pays a subscription's first period, or a gift (a one-time payment).
+    sub = (Gift if data.get("one_time") else Subscription).objects.filter(reference=data["ref"]).first()
     if sub is None or not started_here(request, sub):
         raise _Refused(HttpResponseForbidden(
             "This test checkout belongs to another reader. Sign in, or start your own from the plans page."))

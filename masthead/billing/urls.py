@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from masthead.billing import gift_views, sandbox_views, views, webhooks
+from masthead.billing import gift_subscription_views, gift_views, sandbox_views, views, webhooks
 from masthead.billing.gateways.base import is_configured
 
 
@@ -47,6 +47,10 @@ urlpatterns = [
     path("accounts/subscription/cancel/", views.cancel, name="cancel"),
     path("accounts/subscription/resume/", views.resume, name="resume"),
     path("accounts/subscription/plan/", views.change_plan, name="change_plan"),
+    path("gift/", gift_subscription_views.buy_gift, name="buy_gift"),
+    path("gift/return/<gateway:gateway>/", gift_subscription_views.gift_return, name="gift_return"),
+    path("gift/redeem/<str:token>/", gift_subscription_views.redeem_gift, name="redeem_gift"),
+    path("accounts/gifts/", gift_subscription_views.my_gifts, name="gifts"),
     path("accounts/gifts/articles/", gift_views.gifted_articles, name="article_gifts"),
     path("accounts/gifts/articles/<int:pk>/revoke/", gift_views.revoke_article_gift, name="revoke_article_gift"),
     path("accounts/invoices/<int:pk>/", views.invoice, name="invoice"),

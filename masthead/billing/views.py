@@ -24,7 +24,7 @@ from masthead.access.network import client_ip
 from masthead.billing import actions, redemptions
 from masthead.billing.gateways.base import GatewayError, InvalidSignature, get_gateway, is_configured
 from masthead.billing.gst import STATE_CHOICES, BuyerTaxDetails, InvalidTaxDetails, state_label
-from masthead.billing.models import Invoice, LedgerEntry, Plan, Subscription
+from masthead.billing.models import Gift, Invoice, LedgerEntry, Plan, Subscription
 from masthead.billing.offer import offer_for, visible_offers
 from masthead.billing.states import State
 from masthead.core import clock
@@ -41,9 +41,11 @@ def remember_checkout(request, reference: str) -> None:
     request.session[SESSION_CHECKOUTS] = [*started[-4:], reference]
 
 
-def started_here(request, sub: Subscription) -> bool:
-    """True when this request comes from the reader, or the browser session, that started the checkout."""
-    if request.user.is_authenticated and sub.user_id == request.user.pk:
+def started_here(request, sub) -> bool:
+    """True when this request comes from the reader, or the browser session, that started the
+    checkout (a subscription's, or a gift's: its buyer)."""
+    owner_id = sub.buyer_id if isinstance(sub, Gift) else sub.user_id
+    if request.user.is_authenticated and owner_id == request.user.pk:
         return True
     return sub.reference in request.session.get(SESSION_CHECKOUTS, [])
 

@@ -126,7 +126,7 @@ def receive(request, gateway: str):
 
 def process(row_id: int) -> str:
     """Apply a stored, verified webhook's events; record how it went on the row."""
-    from masthead.billing import actions
+    from masthead.billing import actions, gifts
 
     with transaction.atomic():
         row = WebhookEvent.objects.select_for_update().get(pk=row_id)
@@ -136,7 +136,10 @@ def process(row_id: int) -> str:
         row.save(update_fields=["status", "attempts"])
     try:
         for data in row.events:
-            actions.apply_gateway_event(row.gateway, event_from_json(data))
+            event = event_from_json(data)
+            # A gift is a one-time payment, not a subscription: its events go to billing.gifts.
+            handler = gifts.apply_gateway_event if gifts.owns(event) else actions.apply_gateway_event
+            handler(row.gateway, event)
     except Exception as exc:
         row.status, row.error = WebhookEvent.Status.FAILED, repr(exc)[:2000]
         row.save(update_fields=["status", "error"])

@@ -6,13 +6,18 @@ or from code behaves the same way (locks, cache purge on commit).
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from masthead.content import actions
+from masthead.content import actions, revisions
 from masthead.content import picture_admin  # noqa: F401  (registers the picture library)
+from masthead.content.admin_newsroom import NewsroomArticleAdmin
 from masthead.content.editor import ArticleForm
 from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.publication import current_publication
@@ -32,6 +37,7 @@ class PublicationAdmin(admin.ModelAdmin):
             "fields": ("legal_name", "address", "gstin", "contact_email", "phone"),
             "description": "Shown on the Contact page and on invoices.",
         }),
+        ("Newsroom", {"fields": ("premium_target",), "description": "The picks desk counts today's premium stories against this."}),
     )
 
     def has_add_permission(self, request):
@@ -123,29 +129,31 @@ class StatusForReadersFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NewsroomArticleAdmin, admin.ModelAdmin):
     form = ArticleForm  # the body in the rich editor, cleaned on the server (content/editor.py)
     list_display = (
         "headline", "section", "status_shown", "published_at", "access", "is_editors_pick", "is_top_story",
         "origin", "links",
     )
     list_display_links = ("headline",)
-    list_editable = ("access", "is_editors_pick")
+    # Picks and their order are set on the desk (admin_newsroom), by a desk chief.
+    list_editable = ("access",)
     list_filter = (StatusForReadersFilter, "access", "section", "origin", "is_editors_pick", "is_top_story", "published_at")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("authors", "tags", "lead_picture")
-    readonly_fields = ("created_at", "modified_at", "published_by", "links")
+    readonly_fields = ("created_at", "modified_at", "published_by", "links", "newsroom_links", "corrections_list")
     actions = ["publish_now", "withdraw"]
     save_on_top = True
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "body")}),
-        ("Placement", {"fields": ("section", "authors", "tags", "is_top_story", "is_editors_pick")}),
+        ("Corrections and updates", {"fields": ("corrections_list",)}),
+        ("Placement", {"fields": ("section", "authors", "tags", "is_top_story", "is_editors_pick", "home_order")}),
         ("Publishing", {
-            "fields": ("status", "published_at", "updated_at", "access", "links", "published_by"),
+            "fields": ("status", "published_at", "updated_at", "access", "links", "newsroom_links", "published_by"),
             "description": "Choose Scheduled with a future time to publish later: the story goes "
             "live at that time with no further step. Published with no time means now.",
         }),
@@ -167,6 +175,27 @@ class ArticleAdmin(admin.ModelAdmin):
         if article is not None and article.status == Article.Status.SCHEDULED and article.is_live():
             article.status = Article.Status.PUBLISHED
         return article
+
+    # --- newsroom (issue 17): roles and revisions (admin_newsroom) ---
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.newsroom_readonly_fields(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.newsroom_may_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One revision per save, by this user (the actions called inside join it).
+        with revisions.recording(request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with revisions.recording(request.user):
+            return super().changelist_view(request, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        revisions.note(LogEntry(change_message=json.dumps(message)).get_change_message() if message else "")
+        return message
 
     @admin.display(description="Status", ordering="status")
     def status_shown(self, article: Article) -> str:
@@ -191,6 +220,9 @@ class ArticleAdmin(admin.ModelAdmin):
         The status field is what the editor asked for: Published (now, or at the given
         time), Scheduled (at the given future time), Withdrawn or Draft.
         """
+        if change and not self.newsroom_may_change(request, Article.objects.defer("body").get(pk=obj.pk)):
+            # The list's editable columns reach here without the form's check (newsroom roles).
+            raise PermissionDenied("Only an editor changes a story readers can see.")
         wanted = obj.status
         previous = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         if wanted in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
@@ -215,7 +247,7 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish now", permissions=["change"])
+    @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         count = 0
         for article in queryset.select_related(None).only("pk", "status", "published_at"):
@@ -223,7 +255,7 @@ class ArticleAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"Published {count} stor{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
 
-    @admin.action(description="Withdraw", permissions=["change"])
+    @admin.action(description="Withdraw", permissions=["publish"])
     def withdraw(self, request, queryset):
         count = 0
         for article in queryset.select_related(None).only("pk", "status"):

@@ -15,7 +15,7 @@ class ContentConfig(AppConfig):
         from masthead.content import freshness, models
 
         for model in (models.Publication, models.Section, models.Author, models.Tag, models.Source,
-                      models.Article, models.LegalPage, models.Picture):
+                      models.Article, models.LegalPage, models.Picture, models.Correction):
             for signal in (post_save, post_delete):
                 signal.connect(freshness.content_changed_receiver, sender=model,
                                dispatch_uid=f"masthead.content.bump.{signal is post_save}.{model.__name__}")
@@ -25,6 +25,10 @@ class ContentConfig(AppConfig):
         post_save.connect(search_index.article_saved, sender=models.Article, dispatch_uid="masthead.content.search.saved")
         post_delete.connect(search_index.article_deleted, sender=models.Article,
                             dispatch_uid="masthead.content.search.deleted")
+        # Every save of a story keeps a revision (content.revisions, django-reversion).
+        from masthead.content import revisions
+
+        revisions.register()
         for through in (models.Article.authors.through, models.Article.tags.through):
             m2m_changed.connect(freshness.content_changed_receiver, sender=through,
                                 dispatch_uid=f"masthead.content.bump.m2m.{through.__name__}")

@@ -93,15 +93,19 @@ def generate(count: int, progress: Progress | None = None) -> int:
     now = clock.now()
     start = dt.datetime.combine(FIRST_DAY, dt.time(6), tzinfo=zone)
     # Older than a day: the stories the demo itself writes fill the last days and weeks.
-    moments = _moments(rng, wanted, start, now - dt.timedelta(days=1))
+    span = (now - dt.timedelta(days=1)) - start
     weights = [spec.weight for spec in specs]
     section_tags = {spec.slug: [tags_by_name[n] for n in spec.tags if n in tags_by_name] for spec in specs}
     done = 0
     for offset in range(0, wanted, BATCH):
         rows, people, topics = [], [], []
+        # Each batch takes its share of the span, in order, so ids follow the dates and
+        # memory holds one batch whatever N is (a million moments would be ~60 MB).
+        size = min(BATCH, wanted - offset)
+        moments = _moments(rng, size, start + span * (offset / wanted), start + span * ((offset + size) / wanted))
         with transaction.atomic():
             next_id = (Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-            for i, moment in enumerate(moments[offset:offset + BATCH]):
+            for i, moment in enumerate(moments):
                 number = have + offset + i + 1
                 pk = next_id + i
                 spec = rng.choices(specs, weights=weights)[0]

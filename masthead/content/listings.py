@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 
+from masthead.content import keyset
 from masthead.content.cards import ArticleCard, cards
+from masthead.content.keyset import Page
 from masthead.content.freshness import remember
 from masthead.content.models import Article, Section, is_live
 from masthead.content.publication import current_publication
@@ -52,43 +53,22 @@ def front_page() -> FrontPage:
         top = cards(live().filter(is_top_story=True)[:TOP_STORIES])
         # A story already in the top slots is not repeated lower on the page.
         shown = {c.id for c in top}
-        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)[:EDITORS_PICKS])
+        # In the desk's numbered order (content.actions.arrange_picks), then newest first.
+        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)
+                      .order_by(F("home_order").asc(nulls_last=True), "-published_at", "-pk")[:EDITORS_PICKS])
         shown |= {c.id for c in picks}
         latest = cards(live().exclude(pk__in=shown)[:LATEST])
-        blocks = []
-        for section in Section.objects.filter(in_navigation=True):
-            section_cards = cards(live().filter(section=section).exclude(pk__in=shown)[:PER_SECTION])
-            if section_cards:
-                blocks.append(SectionBlock(section, section_cards))
+        # Each section's newest ids (one short index range each), then every card at once:
+        # three queries for all the blocks rather than three a section.
+        sections = list(Section.objects.filter(in_navigation=True))
+        ids = {section.pk: list(live().filter(section=section).exclude(pk__in=shown)
+                                .values_list("pk", flat=True)[:PER_SECTION]) for section in sections}
+        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=[i for v in ids.values() for i in v]).order_by())}
+        blocks = [SectionBlock(section, [by_id[i] for i in ids[section.pk] if i in by_id])
+                  for section in sections if ids[section.pk]]
         return FrontPage(top, picks, latest, blocks)
 
     return remember("front-page", build)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a paginated list, in a form that caches (no querysets inside)."""
-
-    cards: list[ArticleCard]
-    number: int
-    num_pages: int
-    count: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 class PageOutOfRange(Exception):
@@ -96,7 +76,7 @@ class PageOutOfRange(Exception):
 
 
 def page_number(raw: str | None) -> int:
-    """The ?page= value as a page number; anything that is not a positive integer is out of range."""
+    """An old ?page= value as a page number; anything that is not a positive integer is out of range."""
     if raw in (None, ""):
         return 1
     try:
@@ -108,34 +88,42 @@ def page_number(raw: str | None) -> int:
     return number
 
 
-def paginate(name: str, queryset, number: int, per_page: int = PAGE_SIZE) -> Page:
-    """Page ``number`` of the queryset's cards, cached under ``name``."""
+def positions(before: str | None, after: str | None) -> dict:
+    """The ?before= / ?after= of a request as keyset positions; PageOutOfRange if forged."""
+    try:
+        return {"before": keyset.Position.parse(before) if before else None,
+                "after": keyset.Position.parse(after) if after else None}
+    except keyset.BadPosition as exc:
+        raise PageOutOfRange(str(exc)) from exc
+
+
+def paginate(name: str, queryset, *, before=None, after=None, per_page: int = PAGE_SIZE,
+             count=None) -> Page:
+    """The page of the queryset's cards at a position (keyset: no OFFSET, no count of the
+    whole list), cached under ``name`` and the position; an empty page past the first is
+    out of range. ``count`` (a callable) is for lists whose count is bounded (a day)."""
 
     def build() -> Page:
-        paginator = Paginator(queryset.only("id"), per_page, allow_empty_first_page=True)
-        if number > paginator.num_pages:
-            return Page([], number, paginator.num_pages, paginator.count)
-        page = paginator.page(number)
-        ids = [a.pk for a in page.object_list]
-        by_id = {c.id: c for c in cards(Article.objects.filter(pk__in=ids).order_by())}
-        return Page([by_id[i] for i in ids], number, paginator.num_pages, paginator.count)
+        return keyset.page(queryset, before=before, after=after, size=per_page,
+                           count=count() if count else None)
 
-    page = remember(f"{name}:page:{number}", build)
-    if number > max(page.num_pages, 1):
-        raise PageOutOfRange(number)
+    where = f"before:{before.token}" if before else f"after:{after.token}" if after else "first"
+    page = remember(f"{name}:{where}", build)
+    if not page.cards and (before or after):
+        raise PageOutOfRange(where)
     return page
 
 
-def section_page(section: Section, number: int) -> Page:
-    return paginate(f"section:{section.pk}", live().filter(section=section), number)
+def section_page(section: Section, before=None, after=None) -> Page:
+    return paginate(f"section:{section.pk}", live().filter(section=section), before=before, after=after)
 
 
-def author_page(author, number: int) -> Page:
-    return paginate(f"author:{author.pk}", live().filter(authors=author), number)
+def author_page(author, before=None, after=None) -> Page:
+    return paginate(f"author:{author.pk}", live().filter(authors=author), before=before, after=after)
 
 
-def tag_page(tag, number: int) -> Page:
-    return paginate(f"tag:{tag.pk}", live().filter(tags=tag), number)
+def tag_page(tag, before=None, after=None) -> Page:
+    return paginate(f"tag:{tag.pk}", live().filter(tags=tag), before=before, after=after)
 
 
 # --- the archive ------------------------------------------------------------------------
@@ -203,9 +191,11 @@ def archive_days(year: int, month: int) -> list[Period]:
     return remember(f"archive:{year}-{month}", build)
 
 
-def archive_day_page(day: dt.date, number: int) -> Page:
+def archive_day_page(day: dt.date, before=None, after=None) -> Page:
+    """A day's stories, 50 a page, with the day's count (one range count: a day is bounded)."""
     queryset = live().filter(_local_range(day, day + dt.timedelta(days=1)))
-    return paginate(f"archive:{day.isoformat()}", queryset, number, per_page=50)
+    return paginate(f"archive:{day.isoformat()}", queryset, before=before, after=after, per_page=50,
+                    count=queryset.count)
 
 
 # --- search -------------------------------------------------------------------------------

@@ -54,6 +54,11 @@ class Publication(models.Model):
     gstin = models.CharField("GSTIN", max_length=15, blank=True, validators=[validate_gstin])
     contact_email = models.EmailField(blank=True, help_text="Where readers write; replies to the site's e-mails go here.")
     phone = models.CharField("contact phone", max_length=40, blank=True, help_text="Shown on the Contact page.")
+    # newsroom (issue 17): the curation desk counts today's premium stories against this.
+    premium_target = models.PositiveIntegerField(
+        "premium stories a day", default=30,
+        help_text="The desk's daily target, as the offer promises: \"30+ premium stories a day, handpicked by our editors\".",
+    )
 
     class Meta:
         verbose_name = "publication"
@@ -222,6 +227,11 @@ class Article(models.Model):
     access = models.CharField(max_length=10, choices=Access.choices, default=Access.METERED)
     is_editors_pick = models.BooleanField("editors' pick", default=False)
     is_top_story = models.BooleanField("top story", default=False)
+    # newsroom (issue 17): the desk numbers the picks for the home page; empty = after the numbered ones.
+    home_order = models.PositiveSmallIntegerField(
+        "home page order", null=True, blank=True,
+        help_text="Where an editors' pick stands on the home page (1 first); empty: after the numbered picks, newest first.",
+    )
 
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.STAFF)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
@@ -250,6 +260,14 @@ class Article(models.Model):
             # (front page, feeds, sitemaps, archive counts) and a section's.
             models.Index(fields=["published_at", "status", "updated_at"], name="article_live_by_date"),
             models.Index(fields=["section", "published_at", "status"], name="article_section_by_date"),
+            # The front page's top stories and editors' picks: a few flagged stories among a
+            # million. Without these the planner walks the date index through every
+            # unflagged story (the whole archive when few are flagged); a partial index
+            # holds only the flagged ones, in date order.
+            models.Index(fields=["published_at", "status"], condition=Q(is_top_story=True),
+                         name="article_top_stories"),
+            models.Index(fields=["published_at", "status"], condition=Q(is_editors_pick=True),
+                         name="article_editors_picks"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -257,6 +275,11 @@ class Article(models.Model):
                 condition=~Q(source_reference=""),
                 name="unique_source_reference",
             ),
+        ]
+        # newsroom (issue 17): the roles (content.roles) are groups holding these.
+        permissions = [
+            ("publish_article", "Can publish, schedule and withdraw stories"),
+            ("curate_article", "Can choose editors' picks and their home page order"),
         ]
 
     def __str__(self) -> str:
@@ -346,6 +369,32 @@ class LegalPage(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(f"content:{self.kind}")
 
+
+# --- newsroom (issue 17): corrections and updates ----------------------------------------------
+
+class Correction(models.Model):
+    """A dated note an editor adds to a published story: a correction of a fact, or an update.
+
+    Shown on the story to every reader (it is the newsroom's word, not gated text) and in
+    its JSON-LD; added through content.actions.add_correction, which moves the "Updated" time.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Plain text, shown as written to every reader.")
+    at = models.DateTimeField(help_text="When the note was made; shown on the story.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.at:%Y-%m-%d %H:%M}"
 
 
 def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:

@@ -38,7 +38,7 @@ from masthead.core.templatetags.masthead_time import machine_time
 PAYWALLED_CLASS = "paywalled-content"
 FACTS_TTL = dt.timedelta(minutes=5)
 PARTS_TTL = dt.timedelta(hours=24)
-RENDERING = "v4"  # names how parts are rendered: change it when that changes
+RENDERING = "v5"  # names how parts are rendered: change it when that changes
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,16 @@ def _jsonld(article, publication, absolute_url: str, image_url: str, free: bool)
     }
     if image_url:
         data["image"] = [image_url]
+    notes = list(article.corrections.all())
+    if notes:
+        # The newest note is the story's last change for readers (its "Updated" time too).
+        data["dateModified"] = max(notes[-1].at, article.updated_at or notes[-1].at).isoformat()
+    corrections = [note for note in notes if note.kind == "correction"]
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": note.at.isoformat()}
+            for note in corrections
+        ]
     if not free:
         data["hasPart"] = {
             "@type": "WebPageElement",
@@ -181,9 +191,24 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
                           article.section.get_absolute_url(), article.section.name)
     standfirst = format_html('<p class="article__standfirst">{}</p>', article.summary) if article.summary else ""
     return format_html(
-        '{}<h1 class="article__headline">{}</h1>{}<p class="article__meta">{}{}</p>{}',
-        section, article.headline, standfirst, byline_html, dates, figure,
+        '{}<h1 class="article__headline">{}</h1>{}<p class="article__meta">{}{}</p>{}{}',
+        section, article.headline, standfirst, byline_html, dates, _corrections(article, publication), figure,
     )
+
+
+def _corrections(article, publication) -> SafeString:
+    """The story's dated corrections and updates: the newsroom's notes, shown to every reader
+    (they never quote the body; editors write them as their own text)."""
+    notes = list(article.corrections.all())
+    if not notes:
+        return mark_safe("")
+    items = format_html_join(
+        "", '<li class="article__note article__note--{}"><strong>{}</strong> · <time datetime="{}">{}</time>: {}</li>',
+        ((note.kind, note.get_kind_display(), machine_time(publication.local(note.at)),
+          date_format(publication.local(note.at), "j F Y, H:i T"), note.text) for note in notes),
+    )
+    return format_html('<aside class="article__corrections" aria-label="Corrections and updates"><ul>{}</ul></aside>',
+                       items)
 
 
 def _footer(article) -> SafeString:
@@ -245,7 +270,7 @@ def _load(pk: int):
 
     return (
         Article.objects.select_related("section", "source", "lead_picture")
-        .prefetch_related("authors", "tags")
+        .prefetch_related("authors", "tags", "corrections")
         .filter(pk=pk)
         .first()
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -18,9 +18,25 @@ from masthead.content.models import Author, Section, Tag
 from masthead.content.page_cache import anonymous_page_cache
 
 
-def _page_or_404(build, raw):
+# Numbered pages were 20 stories: no list ever had more than this many (two million stories).
+OLD_PAGES = 100_000
+
+
+def _page_or_404(request, build):
+    """The page a listing's ?before= / ?after= names (keyset positions); a forged one is a 404.
+
+    An old ?page=N link (before keyset pages) is sent to the listing's first page: a
+    number cannot be turned into a position without counting the whole list."""
+    if "page" in request.GET:
+        try:
+            number = listings.page_number(request.GET["page"])
+        except listings.PageOutOfRange as exc:
+            raise Http404("No such page") from exc
+        if number > OLD_PAGES:
+            raise Http404("No such page")
+        return HttpResponsePermanentRedirect(request.path)
     try:
-        return build(listings.page_number(raw))
+        return build(**listings.positions(request.GET.get("before"), request.GET.get("after")))
     except listings.PageOutOfRange as exc:
         raise Http404("No such page") from exc
 
@@ -43,9 +59,11 @@ def home(request):
 @require_safe
 @anonymous_page_cache
 def section(request, slug):
-    """A section's stories, newest first, 20 a page."""
+    """A section's stories, newest first, 20 a page (keyset pages: ?before= / ?after=)."""
     section = _get_cached(Section, slug)
-    page = _page_or_404(lambda n: listings.section_page(section, n), request.GET.get("page"))
+    page = _page_or_404(request, lambda **at: listings.section_page(section, **at))
+    if isinstance(page, HttpResponse):
+        return page
     return render(request, "content/section.html", {"section": section, "page": page})
 
 
@@ -54,7 +72,9 @@ def section(request, slug):
 def author(request, slug):
     """An author's profile and stories."""
     author = _get_cached(Author, slug)
-    page = _page_or_404(lambda n: listings.author_page(author, n), request.GET.get("page"))
+    page = _page_or_404(request, lambda **at: listings.author_page(author, **at))
+    if isinstance(page, HttpResponse):
+        return page
     return render(request, "content/author.html", {"author": author, "page": page})
 
 
@@ -63,7 +83,9 @@ def author(request, slug):
 def tag(request, slug):
     """Stories on a topic."""
     tag = _get_cached(Tag, slug)
-    page = _page_or_404(lambda n: listings.tag_page(tag, n), request.GET.get("page"))
+    page = _page_or_404(request, lambda **at: listings.tag_page(tag, **at))
+    if isinstance(page, HttpResponse):
+        return page
     return render(request, "content/tag.html", {"tag": tag, "page": page})
 
 
@@ -106,9 +128,11 @@ def archive_month(request, year, month):
 @require_safe
 @anonymous_page_cache
 def archive_day(request, year, month, day):
-    """The stories of one day."""
+    """The stories of one day, 50 a page (keyset pages)."""
     date = _valid_date(year, month, day)
-    page = _page_or_404(lambda n: listings.archive_day_page(date, n), request.GET.get("page"))
+    page = _page_or_404(request, lambda **at: listings.archive_day_page(date, **at))
+    if isinstance(page, HttpResponse):
+        return page
     if page.count == 0:
         raise Http404("No stories that day")
     return render(request, "content/archive_day.html", {"day": date, "page": page})

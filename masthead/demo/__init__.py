@@ -30,7 +30,8 @@ def seed(progress=print) -> dict:
     seed_epaper(progress=progress)
     seed_newsletters(progress=progress)
     seed_history(progress=progress)
-    return {"editor": ensure_editor()}
+    editor = ensure_editor()
+    return {"editor": editor, "newsroom": ensure_newsroom(editor[1])}
 
 
 def archive(count: int, progress_for=None) -> dict:
@@ -65,3 +66,30 @@ def ensure_editor() -> tuple[str, str]:
         credentials.write_text(password + "\n")
         credentials.chmod(0o600)
     return EDITOR_USERNAME, password
+
+
+# People to try the newsroom's roles with (content.roles): username -> role.
+NEWSROOM = {"reporter": "Reporter", "deskchief": "Desk chief"}
+
+
+def ensure_newsroom(password: str) -> list[tuple[str, str]]:
+    """A reporter and a desk chief for the demo, with the demo editor's generated password
+    (the editor itself is a superuser). Returns (username, role) pairs."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    made = []
+    for username, role in NEWSROOM.items():
+        group = Group.objects.filter(name=role).first()
+        if group is None:  # the roles migration has not run: nothing to show
+            continue
+        user = User.objects.filter(username=username).first() or User(username=username,
+                                                                      email=f"{username}@demo.masthead.test")
+        user.is_staff, user.is_active = True, True
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        user.groups.add(group)
+        made.append((username, role))
+    return made

@@ -187,6 +187,7 @@ def send_issue(issue: Issue, *, progress: Callable[[int, int], None] | None = No
                rate: float | None = None, connection=None) -> SendReport:
     """Send every pending delivery of the issue (starting it first if need be)."""
     started = time.monotonic()
+    mail.check_subject(issue.subject)  # before any row is claimed: a bad subject stops nothing midway
     issue = start(issue)
     if issue.status == Issue.Status.SENT:
         return report(issue)

@@ -97,4 +97,5 @@ def test_personal_data_export_and_erase(subscriber, django_capture_on_commit_cal
     assert invoice.total == 270000  # the tax record stays
     sub = Subscription.objects.get()
     assert (sub.user, sub.state) == (None, "cancelled")
-    assert personal_data.export(subscriber) == {"subscriptions": [], "payments": [], "invoices": []}
+    assert personal_data.export(subscriber) == {"subscriptions": [], "payments": [], "invoices": [],
+                                                "gifts_given": [], "gifts_received": []}

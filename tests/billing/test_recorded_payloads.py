@@ -22,6 +22,7 @@ RAZORPAY = {
     "subscription.cancelled": EventKind.SUBSCRIPTION_ENDED,
     "subscription.completed": EventKind.SUBSCRIPTION_ENDED,
     "refund.processed": EventKind.REFUNDED,
+    "payment_link.paid": EventKind.PAYMENT_SUCCEEDED,  # a gift's one-time payment
 }
 STRIPE = {
     "checkout.session.completed": EventKind.SUBSCRIPTION_AUTHORISED,
@@ -51,7 +52,10 @@ def test_razorpay_payloads(name, settings):
             "pay_DEXFWroJ6LikKT", 270000, "INR", "sub_DEX6xcJ1HSW4CR")
         assert event.payment_method_label == "UPI Autopay (reader@okhdfcbank)"
         assert (event.period_start.timestamp(), event.period_end.timestamp()) == (1570213800, 1572892200)
-    if name != "refund.processed":
+    if name == "payment_link.paid":
+        assert (event.subscription_ref, event.gateway_ref, event.payment_ref, event.amount, event.at_checkout) == (
+            "gft_0123456789abcdef0123", "plink_ERgihyaAAC0VNW", "pay_ERgiiSL0w4zDGN", 67500, True)
+    elif name != "refund.processed":
         assert event.subscription_ref == "sub_0000000000"
 
 

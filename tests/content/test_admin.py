@@ -68,7 +68,8 @@ def test_withdraw_action_takes_a_story_off_the_site(client, editor_client, publi
     assert "Pulled by the desk" not in client.get("/").content.decode()
 
 
-def test_access_and_editors_pick_are_editable_in_the_list(editor_client, publication):
+def test_access_is_editable_in_the_list_and_picks_are_the_desks(editor_client, publication):
+    # Picks and their home page order are chosen on the picks desk (tests/content/test_newsroom_desk.py).
     article = ArticleFactory(access=Article.Access.METERED, is_editors_pick=False)
 
     response = editor_client.post(CHANGELIST, {
@@ -79,7 +80,7 @@ def test_access_and_editors_pick_are_editable_in_the_list(editor_client, publica
 
     assert response.status_code == 302
     article.refresh_from_db()
-    assert (article.access, article.is_editors_pick) == (Article.Access.PREMIUM, True)
+    assert (article.access, article.is_editors_pick) == (Article.Access.PREMIUM, False)
 
 
 def _form(section, author, tag, **overrides):

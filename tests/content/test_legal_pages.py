@@ -78,7 +78,7 @@ def test_a_malformed_gstin_is_refused_with_a_message(editor_client, publication)
     data = {
         "name": publication.name, "tagline": "", "logo_text": "", "public_url": "", "time_zone": "Asia/Kolkata",
         "currency": "INR", "locale": "en-IN", "legal_name": "Gazette Ltd", "address": "1 Road",
-        "contact_email": "", "phone": "",
+        "contact_email": "", "phone": "", "premium_target": "30",
     }
     url = f"/admin/content/publication/{publication.pk}/change/"
 

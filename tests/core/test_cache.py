@@ -172,6 +172,68 @@ def test_a_bump_inside_a_transaction_happens_again_on_commit():
     assert cache.remember("content", "home", lambda: "new rows", ttl=60) == "new rows"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_bumps_of_one_namespace_in_one_transaction_write_its_token_once_and_once_on_commit(monkeypatch):
+    written = []
+    real_write = cache._write_token
+    monkeypatch.setattr(cache, "_write_token", lambda *target: (written.append(target), real_write(*target)))
+
+    with transaction.atomic():
+        seen_here = set()
+        for n in range(4):  # a wire item: created, published, saved twice
+            cache.bump("content")
+            # This process sees each of its own changes at once...
+            seen_here.add(cache.version("content"))
+            assert cache.remember("content", "facts", lambda: f"after change {n}", ttl=60) == f"after change {n}"
+        assert len(seen_here) == 4
+        cache.bump("rules")
+        cache.bump("reader", "7")
+        cache.bump("reader", "8")
+        during = cache.version("content")
+        cache.remember("content", "home", lambda: "old rows", ttl=60)
+        # ... while the shared token is written once until the commit.
+        assert written == [("content", ""), ("rules", ""), ("reader", "7"), ("reader", "8")]
+
+    assert written[4:] == [("content", ""), ("rules", ""), ("reader", "7"), ("reader", "8")]
+    assert cache.version("content") != during
+    assert cache.remember("content", "home", lambda: "new rows", ttl=60) == "new rows"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_rolled_back_with_its_savepoint_does_not_stand_for_a_later_one(monkeypatch):
+    committed = []
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                cache.bump("content")
+                raise RuntimeError("the savepoint is rolled back")
+        except RuntimeError:
+            pass
+        before = cache.version("content")
+        cache.bump("content")  # the change that stays
+        assert cache.version("content") != before
+        real_write = cache._write_token
+        monkeypatch.setattr(cache, "_write_token", lambda *target: (committed.append(target), real_write(*target)))
+
+    assert committed == [("content", "")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_the_next_one_its_own_bumps(monkeypatch):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            cache.bump("content")
+            raise RuntimeError("rolled back")
+    written = []
+    real_write = cache._write_token
+    monkeypatch.setattr(cache, "_write_token", lambda *target: (written.append(target), real_write(*target)))
+
+    with transaction.atomic():
+        cache.bump("content")
+
+    assert written == [("content", ""), ("content", "")]
+
+
 def test_a_token_is_kept_for_token_seconds_but_an_own_bump_is_seen_at_once(settings):
     settings.MASTHEAD_TOKEN_SECONDS = 60
     first = cache.version("offers")

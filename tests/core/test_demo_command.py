@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,14 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_to_the_demo_stops_its_server_and_worker(tmp_path, stop):
     with socket.socket() as probe:
@@ -50,15 +59,16 @@ def test_a_signal_to_the_demo_stops_its_server_and_worker(tmp_path, stop):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children: list[int] = []
     try:
-        deadline = time.monotonic() + 30
-        while len(children_of(demo.pid)) < 2 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while not answers(port) and time.monotonic() < deadline:
+            assert demo.poll() is None, "the demo exited before its server answered"
             time.sleep(0.2)
         children = children_of(demo.pid)
         assert len(children) == 2  # the server and the worker
-        time.sleep(1)  # both past their start-up
+        assert answers(port)  # past its start-up, as a reader would find it
 
         demo.send_signal(stop)
-        demo.wait(timeout=20)
+        demo.wait(timeout=30)
         deadline = time.monotonic() + 15
         while any(alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -271,3 +271,36 @@ def clock_now():
     from masthead.core import clock
 
     return clock.now()
+
+
+def test_headers_in_any_script_and_of_any_length_arrive_as_written(smtp, issue):
+    subject = ("बाज़ार का हफ़्ता: the rupee at ₹83, and a subject long enough that a mail client would "
+               "fold it over several lines")
+    Issue.objects.filter(pk=issue.pk).update(subject=subject)
+    NewsletterList.objects.filter(pk=issue.newsletter_id).update(sender_name="बाज़ार Desk — Markets")
+
+    sending.send_issue(Issue.objects.get(pk=issue.pk))
+
+    message = smtp.to("visitor@example.net")[0]
+    raw = smtp.messages[0][2]
+    assert raw.isascii()  # encoded words and transfer encodings: 7-bit on the wire
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert message["Subject"] == subject
+    sender = message["From"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("बाज़ार Desk — Markets", "markets@news.example.com")
+    text, html = parts(message)
+    assert "Good morning." in text and text.endswith("\n")
+    assert '<h2 class="headline" style="' in html
+
+
+def test_a_subject_with_a_line_break_is_refused_before_anything_is_sent(smtp, issue):
+    from django.core.mail import BadHeaderError
+
+    Issue.objects.filter(pk=issue.pk).update(subject="Markets\r\nBcc: everyone@example.com")
+
+    with pytest.raises(BadHeaderError):
+        sending.send_issue(Issue.objects.get(pk=issue.pk))
+
+    assert smtp.messages == []
+    # Nobody's delivery was claimed and left unknown: the issue can be fixed and sent.
+    assert not Delivery.objects.filter(issue=issue).exclude(status=Delivery.Status.PENDING).exists()

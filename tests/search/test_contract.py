@@ -13,7 +13,7 @@ from masthead.content import search
 from masthead.content.models import Article
 from masthead.content.search import Filters, Query, engine
 from masthead.core import clock
-from tests.content.factories import ArticleFactory, AuthorFactory, PublicationFactory, SectionFactory
+from tests.content.factories import ArticleFactory, AuthorFactory, PublicationFactory, SectionFactory, TagFactory
 from tests.instants import ORDINARY_DAY
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,37 @@ def test_recency_orders_equal_matches(publication):
     assert found("harvest") == ["Harvest report 3", "Harvest report 30", "Harvest report 900"]
 
 
+def test_the_ranking_order_of_a_known_corpus(publication):
+    # Where the word is (headline > standfirst > body) outweighs a few days; among equal
+    # matches the newer first. (How far an old headline match falls behind a new body
+    # match is the engines' own: bm25 and ts_rank weigh length differently.)
+    story("Jute mills reopen", body="Workers return.", ago=10 * DAY)
+    story("Mills reopen", standfirst="Jute workers return.", ago=HOUR)
+    story("Looms idle", body="Some jute.", ago=30 * DAY)
+    story("Weavers rest", body="Some jute.", ago=3 * HOUR)
+    story("Cotton steady", body="No word of the fibre.", ago=HOUR)
+
+    assert found("jute") == ["Jute mills reopen", "Mills reopen", "Weavers rest", "Looms idle"]
+
+
+def test_relevance_is_ranked_among_the_newest_candidates_and_dates_reach_older_ones(publication, monkeypatch):
+    # The bound (search.CANDIDATES, 2,000 in use): a word found in more stories than that
+    # is ranked among its newest matches; the date filters reach the older ones.
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    story("Jute in the headline, long ago", ago=3000 * DAY)
+    for n in reversed(range(4)):
+        story(f"Mills {n}", body="A little jute.", ago=(n + 1) * DAY)
+
+    assert found("jute") == ["Mills 0", "Mills 1", "Mills 2"]
+    # Newest by publication time, not by when a story was written (an imported archive).
+    story("Mills imported", body="A little jute.", ago=500 * DAY)
+    assert found("jute") == ["Mills 0", "Mills 1", "Mills 2"]
+    old_days = dict(until=(clock.now() - 1000 * DAY).date())
+    assert found("jute", **old_days) == ["Jute in the headline, long ago"]
+    monkeypatch.setattr(search, "CANDIDATES", 2000)
+    assert len(found("jute")) == 6
+
+
 def test_only_live_stories_are_found_and_a_scheduled_one_at_its_time(publication):
     story("Live saffron story")
     story("Draft saffron story", status=Article.Status.DRAFT)
@@ -136,6 +167,26 @@ def test_free_and_premium_follow_the_story_its_section_and_the_publishers_sectio
     assert found("copper", access="free", free_sections=frozenset({"opinion"})) == ["Copper free", "Copper opinion"]
     assert sorted(found("copper", access="premium", premium_sections=frozenset({"opinion"}),
                  free_sections=frozenset({"opinion"}))) == ["Copper in the vault", "Copper opinion", "Copper premium"]
+
+
+def test_free_and_premium_follow_the_publishers_tags_premium_winning(publication):
+    deep = TagFactory(name="Deep dive", slug="deep-dive")
+    explainer = TagFactory(name="Explainer", slug="explainer")
+    vault = SectionFactory(name="Vault", slug="vault", is_premium=True)
+    story("Nickel deep dive", access=Article.Access.METERED, tags=[deep])
+    story("Nickel explainer", access=Article.Access.PREMIUM, tags=[explainer], ago=2 * HOUR)
+    story("Nickel both", access=Article.Access.FREE, tags=[deep, explainer], ago=3 * HOUR)
+    story("Nickel explainer in the vault", access=Article.Access.FREE, tags=[explainer], section=vault, ago=4 * HOUR)
+    story("Nickel metered", access=Article.Access.METERED, ago=5 * HOUR)
+    rules = {"premium_tags": frozenset({"deep-dive"}), "free_tags": frozenset({"explainer"})}
+
+    assert sorted(found("nickel", access="premium", **rules)) == [
+        "Nickel both", "Nickel deep dive", "Nickel explainer in the vault"]
+    assert found("nickel", access="free", **rules) == ["Nickel explainer"]
+    # Without the publisher's tag lists, each story's own level (and its section's).
+    assert sorted(found("nickel", access="premium")) == ["Nickel explainer", "Nickel explainer in the vault"]
+    assert found("nickel", access="free") == ["Nickel both"]
+    assert found("nickel", access="free", free_tags=frozenset({"no-such-tag"})) == ["Nickel both"]
 
 
 def test_pages_follow_each_other_and_count_the_matches(publication):

@@ -40,6 +40,7 @@ class CheckoutRequest:
     list_amount: int = 0      # the plan's own price per period (`amount` is what is paid now)
     trial_days: int = 0       # days before the first period; `amount` is the trial's price
     offer: OfferTerms | None = None  # the discount on the periods, in the provider's terms
+    one_time: bool = False    # a single payment (a gift), not a renewing subscription
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,12 @@ renewal failed and Razorpay retries), .halted (retries exhausted), .cancelled,
 x-razorpay-event-id. The reader's return from Checkout carries razorpay_payment_id,
 razorpay_subscription_id and razorpay_signature (HMAC of "payment_id|subscription_id"
 with the key secret). Both signatures go through base.verify_signature, which never
-accepts an empty secret. Network errors talking to Razorpay become GatewayError.
+accepts an empty secret.
+
+A gift (a one-time payment) is a Payment Link: its return carries the link's id, reference,
+status and the payment id, signed as "link_id|reference_id|status|payment_id", and its
+webhook is payment_link.paid. A retention offer cannot be put on a running Razorpay
+subscription (offers attach when one is created), so Razorpay subscribers are not offered one. Network errors talking to Razorpay become GatewayError.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ def _label(payment: dict | None, subscription: dict | None = None) -> str:
 class RazorpayGateway:
     name = "razorpay"
     renews_itself = True
+    one_time_payments = True  # gifts: Payment Links
     webhook_max_bytes = 64 * 1024  # one subscription, payment and refund entity: a few KB
 
     @classmethod
@@ -118,7 +124,46 @@ class RazorpayGateway:
                                               "currency": request.currency}}]
         return params
 
+    def _start_payment(self, request: CheckoutRequest) -> CheckoutStart:
+        """A one-time payment (a gift): a Payment Link, Razorpay's hosted page for one payment."""
+        link = self._call(self.client.payment_link.create, {
+            "amount": request.amount, "currency": request.currency, "description": request.plan_name[:2048],
+            "reference_id": request.subscription_ref, "customer": {"email": request.customer_email},
+            "notify": {"sms": False, "email": False}, "reminder_enable": False,
+            "notes": {"masthead_ref": request.subscription_ref},
+            "callback_url": request.return_url, "callback_method": "get",
+        })
+        return CheckoutStart(redirect_url=link["short_url"], gateway_ref=link["id"])
+
+    def _confirm_payment_link(self, params: dict) -> Payment:
+        """The signed return from a Payment Link: HMAC of
+        "payment_link_id|reference_id|status|payment_id" with the key secret."""
+        names = ("razorpay_payment_link_id", "razorpay_payment_link_reference_id", "razorpay_payment_link_status",
+                 "razorpay_payment_id")
+        values = [str(params.get(name, "")) for name in names]
+        try:
+            if not all(values):
+                raise InvalidSignature("The return names no payment.")
+            verify_signature(self.key_secret, "|".join(values).encode(), str(params.get("razorpay_signature", "")))
+        except InvalidSignature as exc:
+            raise InvalidSignature("The Razorpay payment signature is not valid.") from exc
+        link = self._call(self.client.payment_link.fetch, values[0])
+        payment = self._call(self.client.payment.fetch, values[3])
+        return self._link_payment(link, payment)
+
+    @staticmethod
+    def _link_payment(link: dict, payment: dict) -> Payment:
+        paid = link.get("status") == "paid" and payment.get("status") == "captured"
+        return Payment(
+            subscription_ref=link.get("reference_id") or "", succeeded=paid, payment_ref=payment["id"],
+            amount=payment["amount"], currency=payment["currency"], gateway_ref=link["id"],
+            payment_method_label=_label(payment, {}), at_checkout=True,
+            failure_reason="" if paid else payment.get("error_description") or "The payment was not completed.",
+        )
+
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
+        if request.one_time:
+            return self._start_payment(request)
         plan_id = self._ensure_plan(request)
         subscription = self._call(self.client.subscription.create, {
             "plan_id": plan_id,
@@ -135,6 +180,8 @@ class RazorpayGateway:
                              gateway_plan_ref=plan_id)
 
     def confirm(self, params: dict) -> Payment:
+        if "razorpay_payment_link_id" in params:
+            return self._confirm_payment_link(params)
         payment_id = str(params.get("razorpay_payment_id", ""))
         subscription_id = str(params.get("razorpay_subscription_id", ""))
         try:
@@ -247,6 +294,13 @@ class RazorpayGateway:
             )]
         if (kind in ENDED or kind in AUTHORISED) and subscription:
             return [self._subscription_event(event_id, kind, subscription, payment, occurred)]
+        link = (payload.get("payment_link") or {}).get("entity")
+        if kind == "payment_link.paid" and link and payment:
+            p = self._link_payment(link, payment)
+            return [GatewayEvent(event_id=event_id, kind=EventKind.PAYMENT_SUCCEEDED, raw_type=kind, at_checkout=True,
+                                 subscription_ref=p.subscription_ref, gateway_ref=p.gateway_ref,
+                                 payment_ref=p.payment_ref, amount=p.amount, currency=p.currency,
+                                 payment_method_label=p.payment_method_label, occurred_at=occurred)]
         if kind == "refund.processed":
             refund = payload["refund"]["entity"]
             notes = (payment or {}).get("notes") or {}

@@ -175,6 +175,7 @@ class SandboxGateway:
 
     name = "sandbox"
     renews_itself = False
+    one_time_payments = True  # gifts: the same checkout page, no card kept
     webhook_max_bytes = 16 * 1024  # its events are under 1 KB
 
     @classmethod
@@ -196,6 +197,7 @@ class SandboxGateway:
                 # trial's price, or the first discounted period), Masthead prices renewals.
                 "trial_days": request.trial_days, "list": request.list_amount or request.amount,
                 "offer": request.offer.code if request.offer else "",
+                "one_time": request.one_time,
             },
             key=self.secret, salt=_CHECKOUT_SALT,
         )
@@ -233,7 +235,9 @@ class SandboxGateway:
             amount=checkout["amount"],
             currency=checkout["currency"],
             gateway_ref="cs_sbx_" + checkout["ref"][4:],
-            payment_method=f"tok_sbx_{card[-4:]}_{secrets.token_hex(6)}" if succeeded else "",
+            # A one-time payment (a gift) keeps no card for renewals.
+            payment_method=f"tok_sbx_{card[-4:]}_{secrets.token_hex(6)}" if succeeded and not checkout.get("one_time")
+            else "",
             payment_method_label=f"Test card ending {card[-4:]}",
             period_start=now if succeeded else None,
             period_end=end if succeeded else None,

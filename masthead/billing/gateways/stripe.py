@@ -11,7 +11,9 @@ base.verify_timestamped_signature (Stripe's documented scheme), which never acce
 empty secret.
 
 Each period's payment is identified by its invoice id, the same from the return and
-from invoice.paid, so the two never record one payment twice.
+from invoice.paid, so the two never record one payment twice. A gift (a one-time payment)
+is a Checkout Session in payment mode, named by its PaymentIntent; a retention offer the
+reader accepts is its coupon put on the running subscription (discount_subscription).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from masthead.billing.gateways.base import (
     RenewalCharge,
     verify_timestamped_signature,
 )
+from masthead.billing.discounts import OfferTerms
 from masthead.core import clock
 
 
@@ -65,6 +68,7 @@ def _line_period(invoice: dict) -> tuple[dt.datetime | None, dt.datetime | None]
 class StripeGateway:
     name = "stripe"
     renews_itself = True
+    one_time_payments = True  # gifts: Checkout Sessions in payment mode
     webhook_max_bytes = 256 * 1024  # an invoice with its lines expanded stays well under this
 
     @classmethod
@@ -88,11 +92,10 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise GatewayError(f"Stripe: {exc.user_message or exc}") from exc
 
-    def _coupon(self, request: CheckoutRequest) -> str:
+    def _coupon(self, terms: OfferTerms, term_months: int, currency: str) -> str:
         """The Stripe coupon for an offer on a plan's term, made once under a stable id:
         percent_off or amount_off, for `once`, `repeating` (months = periods × term) or `forever`."""
-        terms = request.offer
-        coupon_id = terms.gateway_ref("stripe") or f"masthead-{terms.code.lower()}-{request.term_months}m"
+        coupon_id = terms.gateway_ref("stripe") or f"masthead-{terms.code.lower()}-{term_months}m"
         try:
             return self.client.v1.coupons.retrieve(coupon_id)["id"]
         except stripe.InvalidRequestError:
@@ -106,13 +109,13 @@ class StripeGateway:
         if terms.kind == "percent":
             params["percent_off"] = terms.percent_off
         else:
-            params.update(amount_off=terms.amount_off, currency=request.currency.lower())
+            params.update(amount_off=terms.amount_off, currency=currency.lower())
         if terms.forever:
             params["duration"] = "forever"
         elif terms.periods == 1:
             params["duration"] = "once"
         else:
-            params.update(duration="repeating", duration_in_months=terms.periods * request.term_months)
+            params.update(duration="repeating", duration_in_months=terms.periods * term_months)
         return self._call(self.client.v1.coupons.create, params, {"idempotency_key": f"coupon:{coupon_id}"})["id"]
 
     def _offer_params(self, request: CheckoutRequest) -> dict:
@@ -122,14 +125,52 @@ class StripeGateway:
             return {}
         params: dict = {}
         if terms.kind != "none":
-            params["discounts"] = [{"coupon": self._coupon(request)}]
+            params["discounts"] = [{"coupon": self._coupon(terms, request.term_months, request.currency)}]
         if terms.has_trial:
             if not terms.free_trial:
                 raise GatewayError("Stripe checkout offers free trials only; make this trial free or use no trial.")
             params["trial_period_days"] = terms.trial_days
         return params
 
+    def discount_subscription(self, gateway_ref: str, terms: OfferTerms, *, term_months: int, currency: str) -> None:
+        """A retention offer accepted on the cancel page: its coupon on the Stripe subscription,
+        so Stripe's own next invoices carry the discount."""
+        if not gateway_ref.startswith("sub_"):
+            raise GatewayError("Stripe: this subscription has no Stripe subscription to discount.")
+        if terms.kind == "none" or terms.has_trial:
+            raise GatewayError("Stripe: a retention offer must be a discount (no trial) on a running subscription.")
+        coupon = self._coupon(terms, term_months, currency)
+        self._call(self.client.v1.subscriptions.update, gateway_ref, {"discounts": [{"coupon": coupon}]},
+                   {"idempotency_key": f"retention:{gateway_ref}:{coupon}"})
+
+    def postpone_renewal(self, gateway_ref: str, until: dt.datetime) -> None:
+        """A gift pays the months after the paid period: Stripe's next invoice moves to `until`
+        (a trial_end on the running subscription, without proration)."""
+        if not gateway_ref.startswith("sub_"):
+            raise GatewayError("Stripe: this subscription has no Stripe subscription to extend.")
+        self._call(self.client.v1.subscriptions.update, gateway_ref,
+                   {"trial_end": int(until.timestamp()), "proration_behavior": "none"},
+                   {"idempotency_key": f"postpone:{gateway_ref}:{int(until.timestamp())}"})
+
+    def _start_payment(self, request: CheckoutRequest) -> CheckoutStart:
+        """A one-time payment (a gift): a Checkout Session in payment mode, no subscription."""
+        session = self._call(self.client.v1.checkout.sessions.create, {
+            "mode": "payment",
+            "client_reference_id": request.subscription_ref,
+            "customer_email": request.customer_email or None,
+            "line_items": [{"quantity": 1, "price_data": {
+                "currency": request.currency.lower(), "unit_amount": request.amount,
+                "product_data": {"name": request.plan_name}}}],
+            "payment_intent_data": {"metadata": {"masthead_ref": request.subscription_ref}},
+            "metadata": {"masthead_ref": request.subscription_ref},
+            "success_url": request.return_url + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": request.cancel_url,
+        }, {"idempotency_key": f"checkout:{request.subscription_ref}"})
+        return CheckoutStart(redirect_url=session["url"], gateway_ref=session["id"])
+
     def start_checkout(self, request: CheckoutRequest) -> CheckoutStart:
+        if request.one_time:
+            return self._start_payment(request)
         offer = self._offer_params(request)
         subscription_data = {"metadata": {"masthead_ref": request.subscription_ref}}
         if "trial_period_days" in offer:
@@ -161,6 +202,8 @@ class StripeGateway:
             raise InvalidSignature("No Stripe Checkout Session in the return.")
         session = self._call(self.client.v1.checkout.sessions.retrieve, session_id,
                              {"expand": ["subscription", "invoice"]})
+        if session.get("mode") == "payment":
+            return self._payment_of(session)
         invoice = session.get("invoice") or {}
         subscription = session.get("subscription") or {}
         trial = isinstance(subscription, dict) and subscription.get("status") == "trialing"
@@ -181,6 +224,22 @@ class StripeGateway:
             period_start=start, period_end=end,
             failure_reason="" if paid else "The payment was not completed.",
             at_checkout=True, trial=trial,
+        )
+
+    @staticmethod
+    def _payment_of(session: dict) -> Payment:
+        """A payment-mode session's one payment, named by its PaymentIntent (the same from the
+        return and from checkout.session.completed, so the two never record it twice)."""
+        paid = session.get("status") == "complete" and session.get("payment_status") == "paid"
+        intent = session.get("payment_intent") or ""
+        if isinstance(intent, dict):
+            intent = intent.get("id", "")
+        return Payment(
+            subscription_ref=session.get("client_reference_id") or "", succeeded=paid,
+            payment_ref=intent or session["id"], amount=session.get("amount_total") or 0,
+            currency=(session.get("currency") or "").upper(), gateway_ref=session["id"],
+            payment_method_label="Card (Stripe)", failure_reason="" if paid else "The payment was not completed.",
+            at_checkout=True,
         )
 
     def charge_renewal(self, charge: RenewalCharge) -> Payment:
@@ -233,6 +292,12 @@ class StripeGateway:
         kind, obj, event_id = event["type"], event["data"]["object"], event["id"]
         occurred = _when(event.get("created"))
         common = {"event_id": event_id, "raw_type": kind, "occurred_at": occurred}
+        if kind == "checkout.session.completed" and obj.get("mode") == "payment":
+            payment = self._payment_of(obj)
+            return [GatewayEvent(kind=EventKind.PAYMENT_SUCCEEDED if payment.succeeded else EventKind.PAYMENT_FAILED,
+                                 subscription_ref=payment.subscription_ref, gateway_ref=payment.gateway_ref,
+                                 payment_ref=payment.payment_ref, amount=payment.amount, currency=payment.currency,
+                                 at_checkout=True, failure_reason=payment.failure_reason, **common)]
         if kind == "checkout.session.completed":
             return [GatewayEvent(kind=EventKind.SUBSCRIPTION_AUTHORISED, subscription_ref=obj.get("client_reference_id") or "",
                                  gateway_ref=obj.get("subscription") or "", payment_method_label="Card (Stripe)", **common)]
@@ -262,7 +327,9 @@ class StripeGateway:
         if kind == "charge.refunded":
             refunds = (obj.get("refunds") or {}).get("data") or []
             latest = refunds[0] if refunds else {}
-            return [GatewayEvent(kind=EventKind.REFUNDED, payment_ref=obj.get("invoice") or obj["id"],
+            # A subscription's payment is named by its invoice, a one-time payment by its PaymentIntent.
+            return [GatewayEvent(kind=EventKind.REFUNDED,
+                                 payment_ref=obj.get("invoice") or obj.get("payment_intent") or obj["id"],
                                  refund_ref=latest.get("id", ""), amount=latest.get("amount", obj.get("amount_refunded", 0)),
                                  currency=(obj.get("currency") or "").upper(),
                                  subscription_ref=(obj.get("metadata") or {}).get("masthead_ref", ""), **common)]

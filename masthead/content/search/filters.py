@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from masthead.content.models import Author, Section
+from masthead.content.models import Author, Section, Tag
 from masthead.content.publication import current_publication
 from masthead.core import clock
 
@@ -20,6 +20,8 @@ class Where:
     access: str = ""
     premium_section_ids: tuple[int, ...] = ()
     free_section_ids: tuple[int, ...] = ()
+    premium_tag_ids: tuple[int, ...] = ()
+    free_tag_ids: tuple[int, ...] = ()
 
 
 def resolved(filters) -> Where | None:
@@ -40,11 +42,18 @@ def resolved(filters) -> Where | None:
            if filters.until else None)
     premium_ids: tuple[int, ...] = ()
     free_ids: tuple[int, ...] = ()
+    premium_tags: tuple[int, ...] = ()
+    free_tags: tuple[int, ...] = ()
     if filters.access:
         sections = list(Section.objects.values_list("pk", "slug", "is_premium"))
         premium_ids = tuple(pk for pk, slug, flag in sections if flag or slug in filters.premium_sections)
         free_ids = tuple(pk for pk, slug, _ in sections if slug in filters.free_sections and pk not in premium_ids)
-    return Where(clock.now(), section_id, author_id, start, end, filters.access, premium_ids, free_ids)
+        named = filters.premium_tags | filters.free_tags
+        tags = list(Tag.objects.filter(slug__in=named).values_list("pk", "slug")) if named else []
+        premium_tags = tuple(sorted(pk for pk, slug in tags if slug in filters.premium_tags))
+        free_tags = tuple(sorted(pk for pk, slug in tags if slug in filters.free_tags))
+    return Where(clock.now(), section_id, author_id, start, end, filters.access, premium_ids, free_ids,
+                 premium_tags, free_tags)
 
 
 def sql(where: Where, alias: str, param, *, until_now: bool = True) -> tuple[str, list]:
@@ -67,8 +76,10 @@ def sql(where: Where, alias: str, param, *, until_now: bool = True) -> tuple[str
     if where.end is not None:
         clauses.append(f"{alias}.published_at < %s")
         params.append(param(where.end))
-    premium = _in(f"{alias}.section_id", where.premium_section_ids)
-    free = _in(f"{alias}.section_id", where.free_section_ids)
+    # access.decision.effective_access as SQL: an always-premium section or tag wins over
+    # an always-free one, and both over the story's own level.
+    premium = _any(_in(f"{alias}.section_id", where.premium_section_ids), _tagged(alias, where.premium_tag_ids))
+    free = _any(_in(f"{alias}.section_id", where.free_section_ids), _tagged(alias, where.free_tag_ids))
     if where.access == "premium":
         clauses.append(f"({premium} OR ({alias}.access = 'premium' AND NOT {free}))")
     elif where.access == "free":
@@ -76,8 +87,24 @@ def sql(where: Where, alias: str, param, *, until_now: bool = True) -> tuple[str
     return " AND ".join(clauses), params
 
 
+def _any(*conditions: str) -> str:
+    kept = [c for c in conditions if c != NOTHING]
+    return f"({' OR '.join(kept)})" if kept else NOTHING
+
+
+def _tagged(alias: str, tag_ids: tuple[int, ...]) -> str:
+    """The story carries one of these tags (the tag table's (article, tag) index answers it)."""
+    if not tag_ids:
+        return NOTHING
+    return (f"EXISTS (SELECT 1 FROM content_article_tags t WHERE t.article_id = {alias}.article_id"
+            f" AND {_in('t.tag_id', tag_ids)})")
+
+
+NOTHING = "(1 = 0)"
+
+
 def _in(column: str, ids: tuple[int, ...]) -> str:
     # Ids are integers from the database, never reader input.
     if not ids:
-        return "(1 = 0)"
+        return NOTHING
     return f"{column} IN ({', '.join(str(int(i)) for i in ids)})"

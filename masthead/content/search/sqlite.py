@@ -1,13 +1,18 @@
 """The SQLite engine: an FTS5 virtual table beside the embedded default.
 
 ``content_search_text`` (FTS5, Porter stemming over unicode61 words, accents folded)
-holds each live story's headline, standfirst and plain body under the story's id as its
-rowid; ``content_search_entry`` holds the columns the filters need, so a search never
-reads the wide article rows. Ranking is FTS5's bm25 with the column weights 10 / 4 / 1
+holds each live story's headline, standfirst and plain body under a rowid in publication
+order (``key()``: the second it was published, then its id), so FTS5, which reads a word's
+matches in rowid order, finds the newest by publication time first, whatever order the
+stories were written in (an archive imported after launch has the highest ids);
+``content_search_entry`` holds that key and the columns the filters need, so a search
+never reads the wide article rows. Ranking is FTS5's bm25 with the column weights 10 / 4 / 1
 and the same recency boost as PostgreSQL's.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import connection
 
@@ -24,6 +29,7 @@ CREATE = [
         headline, standfirst, body, tokenize = 'porter unicode61 remove_diacritics 2')""",
     f"""CREATE TABLE IF NOT EXISTS {ENTRY} (
         article_id integer PRIMARY KEY,
+        key integer NOT NULL UNIQUE,
         published_at datetime NOT NULL,
         section_id integer NOT NULL,
         access varchar(10) NOT NULL
@@ -40,6 +46,26 @@ def _adapt(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+# Ids stay below this; seconds since 1970 (negative before) times it stay within 2**63
+# until the year 2200.
+ID_SPAN = 1_000_000_000
+
+
+def key(published_at, pk: int) -> int:
+    """The text table's rowid for a story: newer publication second first, then higher id."""
+    if isinstance(published_at, str):  # as SQLite hands the column back: UTC, no zone
+        published_at = dt.datetime.fromisoformat(published_at)
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=dt.timezone.utc)
+    if not 0 < pk < ID_SPAN:
+        raise ValueError(f"story id {pk} is outside the search key's range")
+    return int(published_at.timestamp() // 1) * ID_SPAN + pk
+
+
+def _keys_of(marks: str) -> str:
+    return f"SELECT key FROM {ENTRY} WHERE article_id IN ({marks})"
+
+
 def _chunks(ids, size=500):
     ids = list(ids)
     for start in range(0, len(ids), size):
@@ -53,7 +79,7 @@ def refresh(ids: list[int]) -> int:
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({marks})", chunk)
+            cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({_keys_of(marks)})", chunk)
             cursor.execute(f"DELETE FROM {ENTRY} WHERE article_id IN ({marks})", chunk)
             cursor.execute(
                 "SELECT id, headline, standfirst, body, published_at, section_id, access FROM content_article "
@@ -63,11 +89,13 @@ def refresh(ids: list[int]) -> int:
             rows = cursor.fetchall()
             cursor.executemany(
                 f"INSERT INTO {TEXT} (rowid, headline, standfirst, body) VALUES (%s, %s, %s, %s)",
-                [(pk, headline, plain(standfirst), plain(body)) for pk, headline, standfirst, body, *_ in rows],
+                [(key(published_at, pk), headline, plain(standfirst), plain(body))
+                 for pk, headline, standfirst, body, published_at, *_ in rows],
             )
             cursor.executemany(
-                f"INSERT INTO {ENTRY} (article_id, published_at, section_id, access) VALUES (%s, %s, %s, %s)",
-                [(pk, _adapt(published_at) if not isinstance(published_at, str) else published_at, section_id, access)
+                f"INSERT INTO {ENTRY} (article_id, key, published_at, section_id, access) VALUES (%s, %s, %s, %s, %s)",
+                [(pk, key(published_at, pk), _adapt(published_at) if not isinstance(published_at, str) else published_at,
+                  section_id, access)
                  for pk, _h, _s, _b, published_at, section_id, access in rows],
             )
             indexed += len(rows)
@@ -78,7 +106,7 @@ def remove(ids: list[int]) -> None:
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({marks})", chunk)
+            cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({_keys_of(marks)})", chunk)
             cursor.execute(f"DELETE FROM {ENTRY} WHERE article_id IN ({marks})", chunk)
 
 
@@ -89,11 +117,11 @@ def configure(language: str | None = None) -> bool:
 
 def sweep() -> None:
     """Drop the entries of stories no longer live (deleted or withdrawn behind the index's back)."""
-    gone = (f"SELECT e.article_id FROM {ENTRY} e WHERE NOT EXISTS (SELECT 1 FROM content_article a"
+    gone = (f"FROM {ENTRY} e WHERE NOT EXISTS (SELECT 1 FROM content_article a"
             " WHERE a.id = e.article_id AND a.status IN ('published', 'scheduled') AND a.published_at IS NOT NULL)")
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN ({gone})")
-        cursor.execute(f"DELETE FROM {ENTRY} WHERE article_id IN ({gone})")
+        cursor.execute(f"DELETE FROM {TEXT} WHERE rowid IN (SELECT e.key {gone})")
+        cursor.execute(f"DELETE FROM {ENTRY} WHERE article_id IN (SELECT e.article_id {gone})")
 
 
 def indexed_count() -> int:
@@ -108,10 +136,11 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
 
     match = fts5_match(terms)
     condition, params = sql_filters.sql(where, "e", _adapt)
-    source = f"{TEXT} JOIN {ENTRY} e ON e.article_id = {TEXT}.rowid"
+    source = f"{TEXT} JOIN {ENTRY} e ON e.key = {TEXT}.rowid"
     with connection.cursor() as cursor:
-        # The newest CANDIDATES matches (FTS5 reads its lists in rowid order, newest last,
-        # so this stops early), then ranked: a common word costs what a rare one does.
+        # The newest CANDIDATES matches (FTS5 reads its lists in rowid order, the rowid is
+        # in publication order, so this stops early), then ranked: a common word costs
+        # what a rare one does.
         cursor.execute(
             f"SELECT id FROM (SELECT e.article_id AS id, e.published_at AS published_at, "
             f"bm25({TEXT}, 10.0, 4.0, 1.0) AS r FROM {source} WHERE {TEXT} MATCH %s AND {condition} "

@@ -32,6 +32,9 @@ class RazorpayFake(FakeProvider):
         ("GET", r"/v1/payments/([\w]+)", "fetch_payment"),
         ("POST", r"/v1/payments/([\w]+)/refund", "refund_payment"),
         ("GET", r"/hosted/([\w]+)", "hosted_page"),
+        ("POST", r"/v1/payment_links/?", "create_payment_link"),
+        ("GET", r"/v1/payment_links/([\w]+)", "fetch_payment_link"),
+        ("GET", r"/i/([\w]+)", "payment_link_page"),
     ]
 
     def __init__(self) -> None:
@@ -42,6 +45,7 @@ class RazorpayFake(FakeProvider):
         self.refunds: dict[str, dict] = {}
         # Offers are made in Razorpay's dashboard, not through the API: tests put them here.
         self.offers: dict[str, dict] = {}
+        self.payment_links: dict[str, dict] = {}
         self.now = lambda: int(time.time())
 
     # --- API -------------------------------------------------------------------------------
@@ -125,6 +129,56 @@ class RazorpayFake(FakeProvider):
         payment["amount_refunded"] += amount
         self.send("refund.processed", None, payment, refund)
         return refund
+
+    def create_payment_link(self, request):
+        data = self._json(request)
+        if not data.get("amount") or not data.get("reference_id"):
+            raise Reply(400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "amount and reference_id are required"}})
+        if any(link["reference_id"] == data["reference_id"] for link in self.payment_links.values()):
+            raise Reply(400, {"error": {"code": "BAD_REQUEST_ERROR",
+                                        "description": "payment link with given reference_id already exists"}})
+        link_id = self.next_id("plink_")
+        link = copy.deepcopy(fixture("razorpay", "payment_link.paid")["payload"]["payment_link"]["entity"])
+        link.update(id=link_id, amount=data["amount"], amount_paid=0, currency=data.get("currency", "INR"),
+                    description=data.get("description", ""), reference_id=data["reference_id"], status="created",
+                    short_url=f"{self.url}/i/{link_id}", customer=data.get("customer", {}), notes=data.get("notes", {}),
+                    order_id=None, created_at=self.now(), callback_url=data.get("callback_url"),
+                    callback_method=data.get("callback_method"))
+        self.payment_links[link_id] = link
+        return link
+
+    def fetch_payment_link(self, request, link_id):
+        self._auth(request)
+        if link_id not in self.payment_links:
+            raise Reply(400, {"error": {"code": "BAD_REQUEST_ERROR", "description": "The id provided does not exist"}})
+        return self.payment_links[link_id]
+
+    def payment_link_page(self, request, link_id):
+        """The buyer pays a payment link (a one-time payment); the fake sends payment_link.paid
+        and the buyer back to the callback with the documented signed parameters."""
+        link = self.payment_links[link_id]
+        payment = copy.deepcopy(fixture("razorpay", "payment_link.paid")["payload"]["payment"]["entity"])
+        payment.update(id=self.next_id("pay_"), amount=link["amount"], currency=link["currency"], notes=link["notes"],
+                       order_id=self.next_id("order_"), created_at=self.now(), amount_refunded=0)
+        self.payments[payment["id"]] = payment
+        link.update(status="paid", amount_paid=link["amount"], order_id=payment["order_id"])
+        body = fixture("razorpay", "payment_link.paid")
+        body["created_at"] = self.now()
+        body["payload"] = {"payment_link": {"entity": copy.deepcopy(link)}, "payment": {"entity": copy.deepcopy(payment)}}
+        body["contains"] = list(body["payload"])
+        raw = json.dumps(body).encode()
+        self.webhooks.append((raw, {
+            "Content-Type": "application/json",
+            "X-Razorpay-Signature": hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest(),
+            "X-Razorpay-Event-Id": self.next_id("evt_"),
+        }))
+        signed = f"{link_id}|{link['reference_id']}|paid|{payment['id']}"
+        query = urlencode({"razorpay_payment_id": payment["id"], "razorpay_payment_link_id": link_id,
+                           "razorpay_payment_link_reference_id": link["reference_id"],
+                           "razorpay_payment_link_status": "paid",
+                           "razorpay_signature": hmac.new(KEY_SECRET.encode(), signed.encode(),
+                                                          hashlib.sha256).hexdigest()})
+        raise Reply(302, None, {"Location": f"{link['callback_url']}?{query}"})
 
     # --- the reader's side and Razorpay's own schedule ---------------------------------------
     def _months(self, sub: dict) -> int:

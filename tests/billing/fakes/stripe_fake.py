@@ -67,6 +67,7 @@ class StripeFake(FakeProvider):
         self.refunds: dict[str, dict] = {}
         self.idempotent: dict[str, dict] = {}
         self.coupons: dict[str, dict] = {}
+        self.payments: dict[str, dict] = {}  # one-time PaymentIntents (payment-mode sessions)
         self.now = lambda: int(time.time())
 
     def _auth(self, request) -> None:
@@ -129,6 +130,10 @@ class StripeFake(FakeProvider):
                     raise Reply(400, {"error": {"type": "invalid_request_error", "message": "No such coupon"}})
                 coupon = self.coupons[discount["coupon"]]
             trial_days = int(data.get("subscription_data", {}).get("trial_period_days") or 0)
+            mode = data.get("mode", "subscription")
+            if mode == "payment" and "recurring" in price:
+                raise Reply(400, {"error": {"type": "invalid_request_error",
+                                            "message": "You specified `payment` mode but passed a recurring price."}})
             session_id = self.next_id("cs_test_")
             session = copy.deepcopy(fixture("stripe", "checkout.session.completed")["data"]["object"])
             session.update(
@@ -138,7 +143,8 @@ class StripeFake(FakeProvider):
                 _unit=int(price["unit_amount"]), _coupon=coupon, _trial_days=trial_days,
                 amount_subtotal=int(price["unit_amount"]), currency=price["currency"], metadata=data.get("metadata", {}),
                 success_url=data["success_url"], cancel_url=data["cancel_url"], url=f"{self.url}/pay/{session_id}",
-                _months=int(price["recurring"]["interval_count"]), _product=price["product_data"]["name"],
+                _months=int(price["recurring"]["interval_count"]) if mode == "subscription" else 0,
+                _product=price["product_data"]["name"], mode=mode, payment_intent=None,
                 _subscription_metadata=data.get("subscription_data", {}).get("metadata", {}),
             )
             self.sessions[session_id] = session
@@ -174,6 +180,17 @@ class StripeFake(FakeProvider):
     def update_subscription(self, request, sub_id):
         data = self._form(request)
         sub = self._sub(sub_id)
+        for discount in data.get("discounts", []):
+            if discount["coupon"] not in self.coupons:
+                raise Reply(400, {"error": {"type": "invalid_request_error", "message": "No such coupon"}})
+            # A coupon put on a running subscription discounts its next invoices from now on.
+            sub["_coupon"], sub["_cycles"] = self.coupons[discount["coupon"]], 0
+            sub["discounts"] = [discount["coupon"]]
+        if "trial_end" in data:  # the next invoice moves to trial_end (no proration)
+            sub["trial_end"] = int(data["trial_end"])
+            sub["status"] = "trialing"
+            sub["items"]["data"][0]["current_period_end"] = sub["trial_end"]
+            self.send("customer.subscription.updated", self._public(sub))
         if "cancel_at_period_end" in data:
             sub["cancel_at_period_end"] = data["cancel_at_period_end"] == "true"
             self.send("customer.subscription.updated", self._public(sub))
@@ -197,6 +214,10 @@ class StripeFake(FakeProvider):
 
         def make():
             invoice = next((i for i in self.invoices.values() if i["payment_intent"] == data.get("payment_intent")), None)
+            if invoice is None and data.get("payment_intent") in self.payments:
+                one_time = self.payments[data["payment_intent"]]
+                invoice = {"id": None, "payment_intent": data["payment_intent"], "amount_paid": one_time["amount"],
+                           "currency": one_time["currency"]}
             if invoice is None:
                 raise Reply(400, {"error": {"type": "invalid_request_error", "message": "No such payment_intent"}})
             amount = int(data.get("amount", invoice["amount_paid"]))
@@ -230,6 +251,13 @@ class StripeFake(FakeProvider):
     def pay_page(self, request, session_id):
         session = self.sessions[session_id]
         now = self.now()
+        if session["mode"] == "payment":  # a one-time payment: a PaymentIntent, no subscription
+            intent = self.next_id("pi_")
+            self.payments[intent] = {"amount": session["amount_total"], "currency": session["currency"],
+                                     "metadata": session["metadata"]}
+            session.update(status="complete", payment_status="paid", payment_intent=intent)
+            self.send("checkout.session.completed", self._public(session))
+            raise Reply(303, None, {"Location": session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)})
         end = int(add_months(dt.datetime.fromtimestamp(now, dt.timezone.utc), session["_months"], dt.timezone.utc).timestamp())
         sub_id = self.next_id("sub_")
         sub = {"id": sub_id, "object": "subscription", "status": "active", "cancel_at_period_end": False,

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         address = f"http://{host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nThe demo publication is at {address}"))
         self.stdout.write(f"Editors log in at {address}admin/ as '{username}' with password '{password}'")
+        roles = ", ".join(f"'{name}' ({role.lower()})" for name, role in result.get("newsroom", []))
+        if roles:
+            self.stdout.write(f"The newsroom's roles, same password: {roles}")
         self.stdout.write(f"The apps' API is at {address}api/v1/ (schema: {address}api/v1/openapi.json; "
                           f"staff read the docs at {address}api/v1/docs)")
         from django.conf import settings
