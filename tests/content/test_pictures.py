@@ -234,3 +234,15 @@ def test_pictures_go_to_s3_when_the_setting_says_so(tmp_path):
 
     assert json.loads(out) == ["storages.backends.s3.S3Storage", "ledger-pictures", "https://s3.example.test",
                                {"CacheControl": "public, max-age=31536000, immutable"}, False, False]
+
+
+def test_a_reporter_may_add_pictures_to_the_library_but_not_delete_them(client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    reporter = get_user_model().objects.create_user("rita", "rita@example.com", "pw-rita-1234", is_staff=True)
+    reporter.groups.add(Group.objects.get(name="Reporter"))
+    client.force_login(reporter)
+
+    assert client.get(ADD).status_code == 200
+    assert (reporter.has_perm("content.add_picture"), reporter.has_perm("content.delete_picture")) == (True, False)
