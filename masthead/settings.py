@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "masthead.epaper",
     "masthead.newsletters",
     "masthead.analytics",
+    "django_prose_editor",  # the article body's rich editor (its JS and CSS, served by Masthead)
     "ninja",  # the API docs' static files (Swagger UI, served by Masthead)
     # allauth after masthead.accounts so the account templates there override its own.
     "allauth",
@@ -205,8 +206,30 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Masthead serves uploads itself (masthead.core.media) unless the proxy or storage does.
 MASTHEAD_SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Uploads (pictures and their renditions) on this machine, or with MASTHEAD_MEDIA_STORAGE=s3
+# in an S3-compatible bucket through django-storages (the `s3` extra installs it and boto3):
+# its objects carry the same one-year immutable Cache-Control as /media/ does here.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "local", ("local", "s3"))
+if MEDIA_STORAGE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", ""),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "querystring_auth": False,  # pictures are public; their URLs must not expire
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    MASTHEAD_SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     # ePaper originals and page images: outside MEDIA_ROOT, so /media/ never serves them
     # (masthead.epaper serves pages by signed, expiring, reader-bound addresses only).
     "epaper": {
@@ -222,6 +245,20 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+
+# The rich editor's embeds (masthead/content/editor.py, static content/editor_embeds.js).
+from django_prose_editor.config import html_tags as _prose_tags  # noqa: E402
+from js_asset import static_lazy as _static_lazy  # noqa: E402
+
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [_static_lazy("content/editor_embeds.js")],
+        "extensions": {
+            "PictureEmbed": _prose_tags(["figure"], {"figure": ["data-picture"]}),
+            "MediaEmbed": _prose_tags(["figure"], {"figure": ["data-embed"]}),
+        },
+    },
+]
 
 # --- Security: safe by default, TLS-aware -----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -15,8 +15,9 @@ def _forget_in_process_state() -> None:
 
     from masthead.core import cache, clock
 
-    # A test that migrated inside its rolled-back transaction leaves content type ids in
-    # Django's cache that no row holds any more; a revision saved with one fails its key.
+    # A transactional test's flush recreates content types under new ids (SQLite does not
+    # reset its sequences): a cached id would point the next test's revision or log entry at
+    # a row that is gone.
     ContentType.objects.clear_cache()
     cache.reset()
     clock.set_offset(dt.timedelta(0))

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from masthead.content import actions, revisions
+from masthead.content import picture_admin  # noqa: F401  (registers the picture library)
 from masthead.content.admin_newsroom import NewsroomArticleAdmin
+from masthead.content.editor import ArticleForm
 from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
 from masthead.content.publication import current_publication
 from masthead.core import clock
@@ -128,6 +130,7 @@ class StatusForReadersFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(NewsroomArticleAdmin, admin.ModelAdmin):
+    form = ArticleForm  # the body in the rich editor, cleaned on the server (content/editor.py)
     list_display = (
         "headline", "section", "status_shown", "published_at", "access", "is_editors_pick", "is_top_story",
         "origin", "links",
@@ -140,7 +143,7 @@ class ArticleAdmin(NewsroomArticleAdmin, admin.ModelAdmin):
     search_fields = ("headline", "standfirst", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("authors", "tags")
+    autocomplete_fields = ("authors", "tags", "lead_picture")
     readonly_fields = ("created_at", "modified_at", "published_by", "links", "newsroom_links", "corrections_list")
     actions = ["publish_now", "withdraw"]
     save_on_top = True
@@ -154,8 +157,11 @@ class ArticleAdmin(NewsroomArticleAdmin, admin.ModelAdmin):
             "description": "Choose Scheduled with a future time to publish later: the story goes "
             "live at that time with no further step. Published with no time means now.",
         }),
-        ("Lead image", {"fields": ("lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"),
-                        "classes": ("collapse",)}),
+        ("Lead picture", {"fields": ("lead_picture",),
+                          "description": "Choose from the picture library (Content › Pictures), or upload one there."}),
+        ("Uploaded lead image (older stories and wire pictures)", {
+            "fields": ("lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"),
+            "classes": ("collapse",)}),
         ("Origin", {"fields": ("origin", "source", "source_reference", "credit"), "classes": ("collapse",)}),
         ("History", {"fields": ("created_at", "modified_at"), "classes": ("collapse",)}),
     )

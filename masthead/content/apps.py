@@ -15,7 +15,7 @@ class ContentConfig(AppConfig):
         from masthead.content import freshness, models
 
         for model in (models.Publication, models.Section, models.Author, models.Tag, models.Source,
-                      models.Article, models.LegalPage, models.Correction):
+                      models.Article, models.LegalPage, models.Picture, models.Correction):
             for signal in (post_save, post_delete):
                 signal.connect(freshness.content_changed_receiver, sender=model,
                                dispatch_uid=f"masthead.content.bump.{signal is post_save}.{model.__name__}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from masthead.content import renditions
 from masthead.content.access_rule import shown_access
 from masthead.content.bylines import byline_of
 from masthead.content.models import Article
@@ -19,6 +20,9 @@ CARD_FIELDS = (
     "is_top_story", "is_editors_pick", "origin", "lead_image", "lead_image_alt",
     "section__id", "section__slug", "section__name", "section__is_premium", "source__id", "source__name",
     "source__disclaimer", "credit",
+    # The library's lead picture: what its renditions' names and <picture> need.
+    "lead_picture__id", "lead_picture__image", "lead_picture__width", "lead_picture__height", "lead_picture__alt",
+    "lead_picture__focal_x", "lead_picture__focal_y", "lead_picture__renditions_ready",
 )
 
 
@@ -48,6 +52,7 @@ class ArticleCard:
     source_name: str = ""
     image_url: str = ""
     image_alt: str = ""
+    picture_html: str = ""  # the lead picture with renditions (<picture>, srcset), when from the library
     authors: tuple[Byline, ...] = field(default_factory=tuple)
     credit: str = ""  # the printed byline of a wire story, when its source's rules give one
     disclaimer: str = ""  # a wire story's disclaimer line: feeds carry it, listing pages do not
@@ -64,9 +69,15 @@ class ArticleCard:
         return byline_of((a.name for a in self.authors), self.source_name)
 
 
+def _image_url(article: Article) -> str:
+    if article.lead_picture_id:
+        return renditions.largest_url(article.lead_picture)
+    return article.lead_image.url if article.lead_image else ""
+
+
 def card_queryset(queryset):
     """Restrict an Article queryset to the columns a card needs, with its authors."""
-    return queryset.select_related("section", "source").only(*CARD_FIELDS).prefetch_related("authors", "tags")
+    return queryset.select_related("section", "source", "lead_picture").only(*CARD_FIELDS).prefetch_related("authors", "tags")
 
 
 def card_for(article: Article) -> ArticleCard:
@@ -86,8 +97,10 @@ def card_for(article: Article) -> ArticleCard:
         tag_slugs=frozenset(t.slug for t in article.tags.all()),
         is_wire=article.origin == Article.Origin.WIRE,
         source_name=article.source.name if article.source_id else "",
-        image_url=article.lead_image.url if article.lead_image else "",
-        image_alt=article.lead_image_alt,
+        image_url=_image_url(article),
+        image_alt=article.lead_picture.alt if article.lead_picture_id else article.lead_image_alt,
+        picture_html=renditions.picture_html(article.lead_picture, crop="wide", sizes=renditions.SIZES["card"],
+                                             css_class="card__image") if article.lead_picture_id else "",
         authors=tuple(Byline(a.name, a.get_absolute_url()) for a in article.authors.all()),
         credit=article.credit,
         disclaimer=article.disclaimer,

@@ -98,19 +98,18 @@ def _legal_pages() -> None:
 
 
 def _lead_pictures() -> int:
-    """The newest stories get the demo's drawn pictures (one each, as far as they go)."""
+    """The newest stories get the demo's drawn pictures from the library (one each, as far
+    as they go)."""
     from masthead.content import demo_images
 
-    pictures = demo_images.ensure_pictures()
-    newest = list(Article.objects.live().order_by("-published_at").only("pk", "lead_image")[:len(pictures)])
+    pictures = demo_images.ensure_library()
+    newest = list(Article.objects.live().order_by("-published_at").only("pk", "lead_picture")[:len(pictures)])
     now = clock.now()
     given = 0
-    for article, (name, alt) in zip(newest, pictures):
-        if not article.lead_image:
+    for article, picture in zip(newest, pictures):
+        if article.lead_picture_id is None:
             # update(): no save() side effects per row; modified_at moves so cached renderings are replaced.
-            Article.objects.filter(pk=article.pk).update(
-                lead_image=name, lead_image_alt=alt, lead_image_credit="Demo illustration", modified_at=now
-            )
+            Article.objects.filter(pk=article.pk).update(lead_picture=picture, modified_at=now)
             given += 1
     return given
 

@@ -2,7 +2,8 @@
 
 Abstract pictures (a sky, a horizon, a skyline, a sun) in a few palettes: the same files
 on every machine, a few dozen of them, shared by the newest stories, so the demo's front
-page and story pages show pictures without shipping any.
+page and story pages show pictures without shipping any. They go into the picture library
+(`ensure_library`) with alt text, caption, credit and their renditions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import random
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
+
+from masthead.content import renditions
+from masthead.content.pictures import Picture
 
 PICTURES = 36
 SIZE = (1200, 675)  # 16:9, the width story pages show
@@ -38,6 +42,14 @@ def _has_buildings(index: int) -> bool:
 def alt_text(index: int) -> str:
     scene = "a city skyline" if _has_buildings(index) else "hills"
     return f"An illustration of {scene} under a {PALETTES[index % len(PALETTES)][0]} sky"
+
+
+def caption(index: int) -> str:
+    scene = "skyline" if _has_buildings(index) else "hills"
+    return f"The {scene} at {PALETTES[index % len(PALETTES)][0]}."
+
+
+CREDIT = "Illustration: Masthead demo"
 
 
 def draw(index: int) -> bytes:
@@ -74,3 +86,25 @@ def ensure_pictures() -> list[tuple[str, str]]:
         if not default_storage.exists(picture_name(index)):
             default_storage.save(picture_name(index), ContentFile(draw(index)))
     return [(picture_name(index), alt_text(index)) for index in range(PICTURES)]
+
+
+def ensure_library(progress=None) -> list[Picture]:
+    """The demo pictures as library Pictures, each with its renditions, made here at once
+    (not by the worker) so the demo's first page already serves them; a second run reuses
+    every row and file."""
+    known = {p.image.name: p for p in Picture.objects.filter(image__startswith=FOLDER + "/")}
+    pictures = []
+    for index, (name, alt) in enumerate(ensure_pictures()):
+        picture = known.get(name)
+        if picture is None:
+            picture = Picture(image=name, alt=alt, caption=caption(index), credit=CREDIT)
+            picture.width, picture.height = SIZE
+            picture.save()
+        if not picture.renditions_ready:
+            renditions.make(picture)
+            Picture.objects.filter(pk=picture.pk).update(renditions_ready=True)
+            picture.renditions_ready = True
+        pictures.append(picture)
+        if progress is not None:
+            progress(index + 1)
+    return pictures

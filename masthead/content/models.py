@@ -210,6 +210,12 @@ class Article(models.Model):
     lead_image_alt = models.CharField(max_length=300, blank=True)
     lead_image_caption = models.CharField(max_length=300, blank=True)
     lead_image_credit = models.CharField(max_length=200, blank=True)
+    # The picture library's lead picture (issue 17); when set it is shown, with renditions, in
+    # place of the uploaded lead_image above (kept for wire pictures and older stories).
+    lead_picture = models.ForeignKey(
+        "content.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of",
+        help_text="From the picture library; shown at the sizes each page needs.",
+    )
 
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, blank=True, related_name="articles")
@@ -398,3 +404,7 @@ def unique_slug(text: str, *, exclude_pk: int | None = None) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+# --- pictures (issue 17): the library's model lives in pictures.py; importing it here registers it.
+from masthead.content.pictures import Picture  # noqa: E402,F401

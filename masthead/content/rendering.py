@@ -27,9 +27,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from masthead.content import embeds, renditions
 from masthead.content.bylines import byline
 from masthead.content.models import is_live
-from masthead.core import cache
+from masthead.content.pictures import Picture
 from masthead.content.teaser import split_teaser
 from masthead.core import cache, metrics
 from masthead.core.templatetags.masthead_time import machine_time
@@ -37,7 +38,7 @@ from masthead.core.templatetags.masthead_time import machine_time
 PAYWALLED_CLASS = "paywalled-content"
 FACTS_TTL = dt.timedelta(minutes=5)
 PARTS_TTL = dt.timedelta(hours=24)
-RENDERING = "v4"  # names how parts are rendered: change it when that changes
+RENDERING = "v5"  # names how parts are rendered: change it when that changes
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,27 @@ def _meta(article, absolute_url: str, image_url: str, publication) -> SafeString
     return format_html('{}\n<link rel="canonical" href="{}">', html, absolute_url)
 
 
+def _lead_figure(article) -> SafeString:
+    """The lead picture: the library's, with renditions (srcset, WebP and JPEG), else the
+    story's own uploaded lead_image. Lead pictures are not gated text: every reader sees them."""
+    picture = article.lead_picture
+    if picture is not None:
+        image = renditions.picture_html(picture, crop="wide", sizes=renditions.SIZES["story"], loading="eager")
+        caption, credit_text = picture.caption, picture.credit
+    else:
+        image = format_html('<img src="{}" alt="{}" loading="eager">', article.lead_image.url, article.lead_image_alt)
+        caption, credit_text = article.lead_image_caption, article.lead_image_credit
+    credit = format_html(' <span class="article__credit">{}</span>', credit_text) if credit_text else ""
+    return format_html('<figure class="article__figure">{}<figcaption>{}{}</figcaption></figure>', image, caption, credit)
+
+
+def lead_image_url(article) -> str:
+    """The lead picture's address as pages and JSON-LD name it ('' for none)."""
+    if article.lead_picture_id:
+        return renditions.largest_url(article.lead_picture)
+    return article.lead_image.url if article.lead_image else ""
+
+
 def _header(article, publication, byline: str, image_url: str) -> SafeString:
     local = publication.local
     published = article.published_at
@@ -164,16 +186,7 @@ def _header(article, publication, byline: str, image_url: str) -> SafeString:
     byline_html = ""
     if byline:
         byline_html = format_html('<span class="article__byline">{}</span> · ', byline)
-    figure = ""
-    if image_url:
-        caption = article.lead_image_caption
-        credit = format_html(' <span class="article__credit">{}</span>', article.lead_image_credit) \
-            if article.lead_image_credit else ""
-        figure = format_html(
-            '<figure class="article__figure"><img src="{}" alt="{}" loading="eager">'
-            "<figcaption>{}{}</figcaption></figure>",
-            article.lead_image.url, article.lead_image_alt, caption, credit,
-        )
+    figure = _lead_figure(article) if image_url else ""
     section = format_html('<p class="article__section"><a href="{}">{}</a></p>',
                           article.section.get_absolute_url(), article.section.name)
     standfirst = format_html('<p class="article__standfirst">{}</p>', article.summary) if article.summary else ""
@@ -225,8 +238,13 @@ def render_parts(article, teaser_paragraphs: int, *, free: bool) -> ArticleParts
     base = public_url(publication)
     url = article.get_absolute_url()
     absolute_url = base + url
-    image_url = (base + article.lead_image.url) if article.lead_image else ""
+    image_url = lead_image_url(article)
+    if image_url.startswith("/"):
+        image_url = base + image_url
     teaser, rest = split_teaser(article.body, teaser_paragraphs)
+    # Embeds are rendered in each part apart, so the rest's pictures leave only with the rest.
+    pictures = _pictures(embeds.picture_ids(article.body))
+    teaser, rest = embeds.render_embeds(teaser, pictures), embeds.render_embeds(rest, pictures)
     return ArticleParts(
         pk=article.pk,
         url=url,
@@ -243,11 +261,15 @@ def render_parts(article, teaser_paragraphs: int, *, free: bool) -> ArticleParts
     )
 
 
+def _pictures(ids: set[int]) -> dict:
+    return {p.pk: p for p in Picture.objects.filter(pk__in=ids)} if ids else {}
+
+
 def _load(pk: int):
     from masthead.content.models import Article
 
     return (
-        Article.objects.select_related("section", "source")
+        Article.objects.select_related("section", "source", "lead_picture")
         .prefetch_related("authors", "tags", "corrections")
         .filter(pk=pk)
         .first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from masthead.content.models import Article
 from masthead.core import clock
@@ -21,12 +22,35 @@ def admin_login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/admin/")
 
 
+def write_body(page, html: str) -> None:
+    """Put `html` in the body as an editor does: pasted into the rich editor (a paste event
+    carrying text/html, as a browser's clipboard gives it), or typed in the plain textarea
+    when JavaScript is off."""
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    try:
+        editor.wait_for(timeout=5_000)  # the editor starts once its modules load
+    except PlaywrightTimeout:
+        page.fill("textarea[name=body]", html)  # JavaScript off: the plain textarea
+        return
+    editor.click()
+    page.evaluate(
+        """html => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", html.replace(/<[^>]+>/g, " "));
+            document.querySelector(".ProseMirror[contenteditable=true]").dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        html,
+    )
+
+
 def fill_article_form(page, *, headline: str, standfirst: str, body: str, section_name: str,
                       publish_at_local: dt.datetime) -> None:
     """Fill the admin's article form the way an editor does."""
     page.fill("[name=headline]", headline)  # the slug is prepopulated (JS) or made on save
     page.fill("[name=standfirst]", standfirst)
-    page.fill("textarea[name=body]", body)
+    write_body(page, body)
     page.select_option("select[name=section]", label=section_name)
     page.select_option("select[name=status]", value=Article.Status.SCHEDULED)
     if page.locator("select[name=access]").count():

@@ -7,7 +7,7 @@ from PIL import Image
 
 from masthead.content.models import Article
 from tests.browser.factories import PublicationFactory, SectionFactory, make_user
-from tests.browser.test_editor_journey import admin_login
+from tests.browser.test_editor_journey import admin_login, write_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,11 @@ def test_an_uploaded_lead_picture_loads_for_readers(new_context, tmp_path):
     page.goto("/admin/content/article/add/")
     page.fill("[name=headline]", "Harbour traffic doubles")
     page.fill("[name=standfirst]", "Container ships queue off the coast.")
-    page.fill("textarea[name=body]", "<p>The port is busier than ever.</p>")
+    write_body(page, "<p>The port is busier than ever.</p>")
     page.select_option("select[name=section]", label="Business")
     page.select_option("select[name=status]", value=Article.Status.PUBLISHED)
     page.select_option("select[name=access]", value=Article.Access.FREE)
-    page.locator("summary", has_text="Lead image").click()  # the collapsed fieldset
+    page.locator("summary", has_text="Uploaded lead image").click()  # the collapsed fieldset
     page.locator("input[name=lead_image]").set_input_files(str(picture))
     page.fill("[name=lead_image_alt]", "Ships at anchor")
     page.click("input[name=_save]")

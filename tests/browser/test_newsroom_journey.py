@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from masthead.content import revisions
 from masthead.content.models import Article
 from tests.browser.factories import PublicationFactory, SectionFactory, make_user
-from tests.browser.test_editor_journey import admin_login
+from tests.browser.test_editor_journey import admin_login, write_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_
     assert desk.locator("select[name=status]").count() == 0
     desk.fill("[name=headline]", HEADLINE)
     desk.fill("[name=standfirst]", "Traffic returns to the harbour crossing.")
-    desk.fill("textarea[name=body]", "<p>The bridge reopened at dawn.</p><p>Repairs took six months.</p>")
+    write_body(desk, "<p>The bridge reopened at dawn.</p><p>Repairs took six months.</p>")
     desk.select_option("select[name=section]", label="City")
     desk.select_option("select[name=access]", value=Article.Access.FREE)
     desk.click("input[name=_save], button[name=_save]")

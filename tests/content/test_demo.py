@@ -126,22 +126,28 @@ def test_a_seed_over_stories_from_an_older_generator_adds_none(seeded):
 
 def test_the_demo_shows_lead_pictures_it_draws_itself(seeded, client, settings):
     from masthead.content import demo_images
+    from masthead.content.pictures import Picture
 
     lines, _ = seeded
-    pictured = Article.objects.exclude(lead_image="")
+    pictured = Article.objects.exclude(lead_picture=None)
     newest = list(Article.objects.live(NOW).order_by("-published_at").values_list("pk", flat=True)[:36])
 
     assert pictured.count() == 36
     assert sorted(pictured.values_list("pk", flat=True)) == sorted(newest)
-    assert pictured.filter(lead_image_alt__startswith="An illustration of ").count() == 36
+    assert Picture.objects.filter(alt__startswith="An illustration of ", credit=demo_images.CREDIT,
+                                  renditions_ready=True).count() == 36
     assert any("36 given lead pictures" in line for line in lines)
     assert demo_images.draw(5) == demo_images.draw(5) != demo_images.draw(6)
     with clock.travel(NOW, frozen=True):
-        story = pictured.order_by("-published_at").first()
+        story = pictured.select_related("lead_picture").order_by("-published_at").first()
         page = client.get(story.get_absolute_url(), follow=True).content.decode()
-        picture = client.get(story.lead_image.url)
+        rendition = client.get(f"/media/renditions/{story.lead_picture.pk}/wide-f5050-640.webp")
         seed_content(progress=lines.append)
-    assert f'<img src="{story.lead_image.url}" alt="{story.lead_image_alt}"' in page
-    assert (picture.status_code, picture["Content-Type"]) == (200, "image/jpeg")
-    assert b"".join(picture.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
-    assert Article.objects.exclude(lead_image="").count() == 36  # a second run adds none
+    lead = story.lead_picture
+    assert (f'<source type="image/webp" srcset="/media/renditions/{lead.pk}/wide-f5050-320.webp 320w, '
+            f'/media/renditions/{lead.pk}/wide-f5050-640.webp 640w, /media/renditions/{lead.pk}/wide-f5050-960.webp 960w"') in page
+    assert f'alt="{lead.alt}"' in page and f"{lead.caption} <span class=\"article__credit\">{demo_images.CREDIT}</span>" in page
+    assert (rendition.status_code, rendition["Content-Type"]) == (200, "image/webp")
+    assert b"".join(rendition.streaming_content)[8:12] == b"WEBP"
+    assert Article.objects.exclude(lead_picture=None).count() == 36  # a second run adds none
+    assert Picture.objects.count() == 36
