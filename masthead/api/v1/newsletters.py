@@ -56,7 +56,9 @@ def newsletter_list(request):
     }, private=True)
 
 
-@router.put("/me/newsletters/{slug}", response=answers(schemas.NewsletterPreference, 401, 403, 404, 409, etag=False),
+# 400: a body that is not JSON at all.
+@router.put("/me/newsletters/{slug}",
+            response=answers(schemas.NewsletterPreference, 400, 401, 403, 404, 409, etag=False),
             summary="Join a newsletter (joined: true) or leave it (joined: false)")
 def choose(request, slug: Slug, choice: schemas.NewsletterChoice):
     user = request.auth
