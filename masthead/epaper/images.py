@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from masthead.access.entitlements import request_user
 from masthead.access.network import client_ip
@@ -72,6 +73,18 @@ def open_token(token: str, request) -> str:
         raise Refused("This is not a page address Masthead made.")
     owner = found.get("u", ANYONE)
     # The session is only looked at for an address made for someone.
-    if owner != ANYONE and owner != holder(request_user(request), client_ip(request)):
+    if owner != ANYONE and owner != holder(request_user(request), client_ip(request)) \
+            and owner != _app_holder(request):
         raise Refused("This page address was made for another reader.")
     return found["f"]
+
+
+def _app_holder(request) -> str | None:
+    """Who an app token (`Authorization: Bearer`) stands for, for the addresses the API made:
+    through the API's bearer hook (settings.MASTHEAD_API_TOKEN_USER); None without a live token."""
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    path = getattr(settings, "MASTHEAD_API_TOKEN_USER", "")
+    if scheme.lower() != "bearer" or not token.strip() or not path:
+        return None
+    user = import_string(path)(request, token.strip())
+    return holder(user, None) if getattr(user, "is_authenticated", False) else None

@@ -23,6 +23,7 @@ SOURCE_ACCOUNT = "account preferences"
 SOURCE_EMAIL_LINK = "confirmation e-mail"
 SOURCE_ONE_CLICK = "unsubscribe link"
 SOURCE_ERASURE = "account deleted"
+SOURCE_APP = "app"  # the apps, through /api/v1/me/newsletters
 
 
 class NotAllowed(Exception):

@@ -70,6 +70,7 @@ def _values(gated, caller) -> dict[str, list]:
         "slug": ["canary-desk", "canaries", "cora-canary"],
         "year": [day.year], "month": [day.month], "day": [day.day],
         "device_id": devices,
+        "edition_id": [1],
     }
 
 

@@ -3,8 +3,10 @@
 Every module under masthead/ is parsed (function-local imports included): a lower app
 never imports a higher one. Apps on one level (billing and accounts) may not import each
 other either; they meet through access (the benefit registry, entitlement sources).
-The apps still to come sit above accounts: wire, epaper, newsletters and analytics on the
-level of the API (wire feeds content, the others deliver what access decides).
+The apps still to come sit above accounts: wire, epaper, newsletters and analytics on one
+level (wire feeds content, the others deliver what access decides). The apps' API sits on
+top, beside the reader site: it answers for every product (the ePaper's editions, the
+newsletter preferences) as the site's pages do, and no app imports it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ LEVELS = {
     "epaper": 4,
     "newsletters": 4,
     "analytics": 4,
-    "api": 4,
+    "api": 5,  # the apps' front door, over every product (issue 18)
 }
 
 

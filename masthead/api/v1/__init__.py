@@ -3,8 +3,8 @@
 v1 is frozen once released: operations and fields are only ever added. Docs for staff at
 `/api/v1/docs` (Swagger UI, served from Masthead's own static files).
 
-Not in v1 yet, because the products are not built: newsletter preferences and ePaper
-editions (with signed page URLs). They arrive as new operations under /api/v1/.
+Newsletter preferences (/me/newsletters) and ePaper editions (/epaper/editions, with
+signed page-image addresses for readers holding the ePaper) were added to v1 as new operations.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.views import openapi_json
 
 from masthead.access.rules import current_rules
-from masthead.api.v1 import content, offers, reader, schemas, signin
+from masthead.api.v1 import content, editions, newsletters, offers, reader, schemas, signin
 from masthead.api.v1.conventions import PROBLEM_TYPE, BadCursor, Problem, answers, problem, respond
 
 DESCRIPTION = """The JSON API a publisher's apps read: stories, lists, search, the reader's account
@@ -31,7 +31,10 @@ and sign-in, with the same entitlements as the site.
   answers with allauth's envelope.
 - **Limits**: per address and per token; over them, 429 with `Retry-After`.
 - **Buying**: open an offer's `subscribe_url` on the web (no in-app purchases).
-- **Not yet in v1**: newsletter preferences and ePaper editions.
+- **Newsletters**: `/me/newsletters` lists every newsletter; `PUT /me/newsletters/{slug}` with
+  `{"joined": true|false}` joins or leaves (recorded as consent, source "app").
+- **ePaper**: `/epaper/editions/{id}` answers signed page-image addresses to a reader holding the
+  ePaper; fetch them with the same `Authorization` header before `images_expire_in` seconds pass.
 """
 
 
@@ -123,5 +126,7 @@ def paywall(request):
 api.add_router("/", content.router)
 api.add_router("/", extras)
 api.add_router("/", reader.router)
+api.add_router("/", newsletters.router)
+api.add_router("/", editions.router)
 api.add_router("/tokens", reader.tokens_router)
 api.add_router("/auth", signin.router)

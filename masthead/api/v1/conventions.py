@@ -37,6 +37,7 @@ class Problem(Schema):
     status: int
     detail: str = ""
     errors: list[dict] | None = None
+    subscribe_url: str | None = None  # where a reader refused for want of a plan buys one
 
 
 TITLES = {
@@ -53,7 +54,7 @@ TITLES = {
 
 
 def problem(status: int, detail: str = "", *, kind: str = "", errors: list | None = None,
-            headers: dict | None = None) -> HttpResponse:
+            headers: dict | None = None, subscribe_url: str | None = None) -> HttpResponse:
     """A problem-details response. `kind` names the problem (`/api/v1/problems/<kind>`)."""
     body = {
         "type": f"/api/v1/problems/{kind or status}",
@@ -63,6 +64,8 @@ def problem(status: int, detail: str = "", *, kind: str = "", errors: list | Non
     }
     if errors is not None:
         body["errors"] = errors
+    if subscribe_url is not None:
+        body["subscribe_url"] = subscribe_url
     response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value

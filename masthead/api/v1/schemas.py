@@ -254,3 +254,65 @@ class Token(Schema):
 
 class Done(Schema):
     detail: str
+
+
+# --- newsletters and the ePaper --------------------------------------------------------------
+
+class NewsletterPreference(Schema):
+    """A newsletter list, and whether this reader receives it and may join it."""
+
+    slug: str
+    name: str
+    description: str
+    cadence: str            # "daily", "weekly" or "issues" (when the editors send one)
+    for_subscribers: bool   # joining needs the newsletters benefit
+    joined: bool
+    may_join: bool
+    wording: str            # what the reader agrees to by joining (kept with the consent)
+
+
+class NewsletterPreferences(Schema):
+    results: list[NewsletterPreference]
+    subscribe_url: str      # the plans with the newsletters benefit, on the web
+
+
+class NewsletterChoice(Schema):
+    """`joined: true` joins the list (one click: the account's address is verified);
+    `false` leaves it. Either is recorded as consent given or withdrawn, source "app"."""
+
+    joined: bool
+
+
+class Edition(Schema):
+    """An edition of the printed paper, as the list shows it."""
+
+    id: int
+    date: dt.date
+    name: str
+    slug: str
+    pages: int              # how many pages it has
+    url: str                # the edition in the web viewer
+
+
+class EditionPage(Schema):
+    results: list[Edition]
+    next_cursor: str | None
+
+
+class PrintedPage(Schema):
+    """One page's images: signed addresses that open for this reader only, for minutes
+    (send the same `Authorization` header; reopen the edition for fresh ones)."""
+
+    number: int
+    width: float            # in PDF points, for the aspect ratio
+    height: float
+    thumbnail_url: str
+    screen_url: str
+    zoom_url: str
+
+
+class EditionDetail(Edition):
+    granted: bool           # whether the reader holds the ePaper
+    images_expire_in: int   # seconds the page addresses stay valid
+    page_images: list[PrintedPage] | None   # only when granted
+    paywall: Paywall | None                 # only when refused
