@@ -8,11 +8,11 @@ import pytest
 
 
 def _forget_in_process_state() -> None:
+    from django.contrib.contenttypes.models import ContentType
+
     from masthead.access import funnel
     from masthead.access.meter.base import reset_store
     from masthead.analytics import events, experiments
-    from django.contrib.contenttypes.models import ContentType
-
     from masthead.core import cache, clock
 
     # A transactional test's flush recreates content types under new ids (SQLite does not
