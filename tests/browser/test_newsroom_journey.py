@@ -1,6 +1,6 @@
-"""Journey: a reporter drafts a story, an editor adds a correction and publishes it, and an
-anonymous reader sees the story with its correction. (The picture step joins after the
-pictures work is merged.)"""
+"""Journey: a reporter puts a photograph in the picture library and drafts a story with
+formatting and that picture, an editor adds a correction and publishes it, and an anonymous
+reader sees the story, its picture (a WebP rendition) and its correction."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import importlib
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from PIL import Image
 
 from masthead.content import revisions
 from masthead.content.models import Article
+from masthead.content.pictures import Picture
 from tests.browser.factories import PublicationFactory, SectionFactory, make_user
 from tests.browser.test_editor_journey import admin_login, write_body
 
@@ -24,26 +26,40 @@ CORRECTION = "An earlier version gave the bridge's length as 2 km; it is 1.2 km.
 def in_role(role: str, username: str):
     if not Group.objects.filter(name=role).exists():  # a transactional test empties the tables
         importlib.import_module("masthead.content.migrations.0007_newsroom").create_roles(apps, None)
+        importlib.import_module("masthead.content.migrations.0009_merge_pictures_newsroom").grant(apps, None)
     user = make_user(f"{username}@journey.test", username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     return user
 
 
-def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_it(new_context):
-    # Given a reporter, an editor and a section
+def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_it(new_context, tmp_path):
+    # Given a reporter, an editor, a section and a photograph on the reporter's disk
     PublicationFactory()
     SectionFactory(slug="city", name="City")
     in_role("Reporter", "reporter")
     editor = in_role("Editor", "editor")
+    photo = tmp_path / "bridge.jpg"
+    Image.new("RGB", (1600, 900), (120, 60, 30)).save(photo, "JPEG")
 
-    # When the reporter drafts the story: there is no status to choose, it is saved as a draft
+    # When the reporter puts the photograph in the picture library
     desk = new_context("reporter").new_page()
     admin_login(desk, "reporter")
+    desk.goto("/admin/content/picture/add/")
+    desk.locator("input[name=image]").set_input_files(str(photo))
+    desk.fill("[name=alt]", "The harbour bridge at dawn")
+    desk.fill("[name=credit]", "Photo: S. Iyer")
+    desk.click("input[name=_save]")
+    desk.wait_for_url("**/admin/content/picture/")
+    picture = Picture.objects.get()
+
+    # ...and drafts the story with formatting and the picture: there is no status to choose
     desk.goto("/admin/content/article/add/")
     assert desk.locator("select[name=status]").count() == 0
     desk.fill("[name=headline]", HEADLINE)
     desk.fill("[name=standfirst]", "Traffic returns to the harbour crossing.")
-    write_body(desk, "<p>The bridge reopened at dawn.</p><p>Repairs took six months.</p>")
+    write_body(desk, "<p>The bridge <strong>reopened at dawn</strong>.</p><p>Repairs took six months.</p>")
+    desk.once("dialog", lambda dialog: dialog.accept(str(picture.pk)))
+    desk.get_by_title("Picture from the library").click()
     desk.select_option("select[name=section]", label="City")
     desk.select_option("select[name=access]", value=Article.Access.FREE)
     desk.click("input[name=_save], button[name=_save]")
@@ -51,6 +67,8 @@ def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_
     assert "was added successfully" in desk.content()
     article = Article.objects.get(headline=HEADLINE)
     assert article.status == Article.Status.DRAFT
+    assert article.body == ("<p>The bridge <strong>reopened at dawn</strong>.</p><p>Repairs took six months.</p>"
+                            f'<figure data-picture="{picture.pk}"></figure>')
 
     # And the editor adds a correction, then publishes it
     page = new_context("editor").new_page()
@@ -74,7 +92,13 @@ def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_
     note = reader.locator(".article__corrections li")
     assert note.count() == 1
     assert CORRECTION in note.inner_text() and note.inner_text().startswith("Correction")
-    assert "The bridge reopened at dawn." in reader.content()
+    assert reader.locator(".article__body strong").inner_text() == "reopened at dawn"
+    image = reader.locator("figure.article__figure--body img")
+    image.scroll_into_view_if_needed()
+    reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert f"/media/renditions/{picture.pk}/" in image.evaluate("img => img.currentSrc")
+    assert image.evaluate("img => img.currentSrc").endswith(".webp")
+    assert image.get_attribute("alt") == "The harbour bridge at dawn"
 
     # And the history keeps every step, by whom
     kept = [(v.revision.user.get_username() if v.revision.user else None, v.revision.get_comment())
