@@ -327,6 +327,8 @@ def read_benefit(request, benefit: Benefit, *, reader: readers.Reader | None = N
         return BenefitRead(benefit, reader, True)
     return BenefitRead(benefit, reader, False,
                        benefit_paywall(benefit, next_url or request.get_full_path(), rules))
+
+
 # --- the newsroom's preview: the page as one kind of reader sees it -----------------------------
 # An editor previews a draft as an anonymous visitor, a metered reader or a subscriber.
 # The reader is synthetic (no account, no cookie) and the meter's answer is stated, never

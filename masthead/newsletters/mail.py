@@ -75,14 +75,16 @@ ADDRESS_HEADERS = {"From", "To", "Cc", "Reply-To"}
 
 
 @functools.lru_cache(maxsize=512)
-def _header_line(name: str, value: str) -> bytes:
+def _header_line(name: str, value: str | tuple[str, ...]) -> bytes:
     """One header as it goes on the wire (no line end): ASCII as it is, anything else as
-    RFC 2047 encoded words. Kept per value: an issue's From, Subject and List-Id are the
-    same for every recipient, and folding them in Python is most of a message's cost."""
-    if "\n" in value or "\r" in value:
+    RFC 2047 encoded words; an address header takes a tuple of addresses (a name may hold a
+    comma). Kept per value: an issue's From, Subject and List-Id are the same for every
+    recipient, and folding them in Python is most of a message's cost."""
+    parts = value if isinstance(value, tuple) else (value,)
+    if any("\n" in part or "\r" in part for part in parts):
         raise BadHeaderError(f"Header values can't contain newlines (got {value!r} for header {name!r})")
     if name in ADDRESS_HEADERS:
-        value = ", ".join(sanitize_address(address, "utf-8") for address in value.split(", "))
+        value = ", ".join(sanitize_address(address, "utf-8") for address in parts)
     elif not value.isascii() or len(name) + 2 + len(value) > 78 and " " in value:
         value = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
     return f"{name}: {value}".encode("ascii")
@@ -102,7 +104,7 @@ class ComposedMessage:
     caller asks of it (a header, the parts) is answered by parsing the bytes, once.
     """
 
-    def __init__(self, headers: list[tuple[str, str]], text: str, html: str):
+    def __init__(self, headers: list[tuple[str, str | tuple[str, ...]]], text: str, html: str):
         boundary = f"==mh-{secrets.token_hex(16)}"
         lines = [_header_line(name, value) for name, value in headers]
         lines += [b"MIME-Version: 1.0",
@@ -144,9 +146,9 @@ class NewsletterMessage(EmailMultiAlternatives):
 
     def message(self):
         html = next((content for content, mimetype in self.alternatives if mimetype == "text/html"), "")
-        headers = [("Subject", self.subject), ("From", self.from_email), ("To", ", ".join(map(str, self.to)))]
+        headers = [("Subject", self.subject), ("From", (self.from_email,)), ("To", tuple(map(str, self.to)))]
         if self.reply_to:
-            headers.append(("Reply-To", ", ".join(map(str, self.reply_to))))
+            headers.append(("Reply-To", tuple(map(str, self.reply_to))))
         headers += list(self.extra_headers.items())
         built = ComposedMessage(headers, self.body, html)
         key = dkim_key()

@@ -45,6 +45,10 @@ def _free_port(first: int = 8300, last: int = 8349) -> int:
 
 
 def pytest_configure(config):
+    # Under pytest-xdist the controller runs no test: each worker picks its own port (the
+    # workers would otherwise inherit the controller's choice and share one port).
+    if getattr(config.option, "numprocesses", None) and not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     if not (config.getoption("liveserver", None) or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")):
         os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{_free_port()}"
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from masthead.content.models import Article
+from masthead.content.pictures import Picture
 from masthead.core import clock
 from tests.browser.factories import PASSWORD, ArticleFactory, PublicationFactory, SectionFactory, make_user
 
@@ -43,6 +44,20 @@ def write_body(page, html: str) -> None:
         }""",
         html,
     )
+
+
+def add_to_library(page, photo, *, alt: str, caption: str = "", credit: str = ""):
+    """Upload a photograph to the picture library through the admin; the Picture it made."""
+    page.goto("/admin/content/picture/add/")
+    page.locator("input[name=image]").set_input_files(str(photo))
+    page.fill("[name=alt]", alt)
+    if caption:
+        page.fill("[name=caption]", caption)
+    if credit:
+        page.fill("[name=credit]", credit)
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/content/picture/")
+    return Picture.objects.get(alt=alt)
 
 
 def fill_article_form(page, *, headline: str, standfirst: str, body: str, section_name: str,

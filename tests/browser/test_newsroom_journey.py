@@ -13,9 +13,8 @@ from PIL import Image
 
 from masthead.content import revisions
 from masthead.content.models import Article
-from masthead.content.pictures import Picture
 from tests.browser.factories import PublicationFactory, SectionFactory, make_user
-from tests.browser.test_editor_journey import admin_login, write_body
+from tests.browser.test_editor_journey import add_to_library, admin_login, write_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,13 +43,7 @@ def test_a_reporter_drafts_an_editor_corrects_and_publishes_and_the_reader_sees_
     # When the reporter puts the photograph in the picture library
     desk = new_context("reporter").new_page()
     admin_login(desk, "reporter")
-    desk.goto("/admin/content/picture/add/")
-    desk.locator("input[name=image]").set_input_files(str(photo))
-    desk.fill("[name=alt]", "The harbour bridge at dawn")
-    desk.fill("[name=credit]", "Photo: S. Iyer")
-    desk.click("input[name=_save]")
-    desk.wait_for_url("**/admin/content/picture/")
-    picture = Picture.objects.get()
+    picture = add_to_library(desk, photo, alt="The harbour bridge at dawn", credit="Photo: S. Iyer")
 
     # ...and drafts the story with formatting and the picture: there is no status to choose
     desk.goto("/admin/content/article/add/")

@@ -11,9 +11,8 @@ import pytest
 from PIL import Image
 
 from masthead.content.models import Article
-from masthead.content.pictures import Picture
 from tests.browser.factories import PublicationFactory, SectionFactory, make_user
-from tests.browser.test_editor_journey import admin_login, write_body
+from tests.browser.test_editor_journey import add_to_library, admin_login, write_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORD = ('<p class=MsoNormal><b><span style="font-size:12.0pt;mso-bidi-font-family:Calibri">Mumbai</span></b>'
@@ -33,14 +32,8 @@ def test_a_story_with_a_library_picture_and_a_click_to_load_video(new_context, t
     admin_login(page, "editor")
 
     # When the editor adds it to the picture library with alt text and a credit
-    page.goto("/admin/content/picture/add/")
-    page.locator("input[name=image]").set_input_files(str(photo))
-    page.fill("[name=alt]", "Ships at anchor off the harbour")
-    page.fill("[name=caption]", "The harbour at dawn.")
-    page.fill("[name=credit]", "Photo: A. Rao")
-    page.click("input[name=_save]")
-    page.wait_for_url("**/admin/content/picture/")
-    picture = Picture.objects.get()
+    picture = add_to_library(page, photo, alt="Ships at anchor off the harbour", caption="The harbour at dawn.",
+                             credit="Photo: A. Rao")
     assert picture.renditions_ready
 
     # ...clicks the picture where the ships are to set the focal point, and saves

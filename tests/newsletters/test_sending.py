@@ -293,6 +293,15 @@ def test_headers_in_any_script_and_of_any_length_arrive_as_written(smtp, issue):
     assert '<h2 class="headline" style="' in html
 
 
+def test_a_sender_name_with_a_comma_arrives_as_one_address(smtp, issue):
+    NewsletterList.objects.filter(pk=issue.newsletter_id).update(sender_name="Markets, Money & More")
+
+    sending.send_issue(Issue.objects.get(pk=issue.pk))
+
+    [sender] = smtp.to("visitor@example.net")[0]["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Markets, Money & More", "markets@news.example.com")
+
+
 def test_a_subject_with_a_line_break_is_refused_before_anything_is_sent(smtp, issue):
     from django.core.mail import BadHeaderError
 
