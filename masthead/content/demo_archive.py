@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from masthead.content import demo_text as text
 from masthead.content.freshness import content_changed
 from masthead.content.models import Article, Author, Publication, Section, Tag
+from masthead.content.search import index
 from masthead.core import clock
 from masthead.core.db import refresh_planner_statistics
 
@@ -136,8 +137,6 @@ def generate(count: int, progress: Progress | None = None) -> int:
 
 def generate_and_index(count: int, progress_for: Callable[[str], Progress] | None = None) -> dict:
     """Generate up to `count` stories, then reindex search; timings for the summary line."""
-    from masthead.content.search import index
-
     started = time.monotonic()
     added = generate(count, progress_for("archive") if progress_for else None)
     written = time.monotonic() - started

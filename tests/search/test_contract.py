@@ -109,7 +109,7 @@ def test_the_ranking_order_of_a_known_corpus(publication):
 def test_relevance_is_ranked_among_the_newest_candidates_and_dates_reach_older_ones(publication, monkeypatch):
     # The bound (search.CANDIDATES, 2,000 in use): a word found in more stories than that
     # is ranked among its newest matches; the date filters reach the older ones.
-    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search.limits, "CANDIDATES", 3)
     story("Jute in the headline, long ago", ago=3000 * DAY)
     for n in reversed(range(4)):
         story(f"Mills {n}", body="A little jute.", ago=(n + 1) * DAY)
@@ -120,7 +120,7 @@ def test_relevance_is_ranked_among_the_newest_candidates_and_dates_reach_older_o
     assert found("jute") == ["Mills 0", "Mills 1", "Mills 2"]
     old_days = dict(until=(clock.now() - 1000 * DAY).date())
     assert found("jute", **old_days) == ["Jute in the headline, long ago"]
-    monkeypatch.setattr(search, "CANDIDATES", 2000)
+    monkeypatch.setattr(search.limits, "CANDIDATES", 2000)
     assert len(found("jute")) == 6
 
 

@@ -8,7 +8,7 @@
 The engine follows the database in use: PostgreSQL full-text search (a stored, weighted
 ``tsvector`` per story under a GIN index, ``websearch_to_tsquery`` in the publication's
 language) or SQLite FTS5 (a virtual table beside the embedded default). Both keep only
-live and scheduled stories and answer the same contract (tests/content/test_search_contract.py).
+live and scheduled stories and answer the same contract (tests/search/test_contract.py).
 
 The index holds the body so readers find stories by their full text; it never hands text
 back. What a result may show (its snippet) is decided above content, by access, from what
@@ -24,23 +24,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from masthead.content.search import postgres, sqlite
+from masthead.content.search.filters import resolved
+from masthead.content.search.limits import CANDIDATES, MAX_RESULTS, PER_PAGE
 from masthead.content.search.terms import Terms, parse
 
-PER_PAGE = 20
-# Readers page through the best thousand matches; past that a search is refined, not paged.
-MAX_RESULTS = 1000
-# The bound on ranking. Relevance is ranked among the newest CANDIDATES matches (newest by
-# story id on SQLite, by publication time on PostgreSQL), so a word found in half the
-# archive costs what a rare one does; every match of a rarer query is ranked. Why this
-# bound and not all matches: ranking reads every candidate's document (ts_rank, bm25), so
-# ranking all of a common word's 500,000 matches takes seconds on either engine, and
-# neither has an index that yields matches in relevance order. What it costs a reader: a
-# query with more than 2,000 matches (at ~100 stories a day, a word seen in every story of
-# the last three weeks; most queries of two or more words match far fewer) is ranked among
-# its newest 2,000, which still fill all MAX_RESULTS a reader can page through; the page
-# says "More than 1,000 results" and the From/To dates reach the older matches, which are
-# ranked in full there (tests/search/test_contract.py pins both).
-CANDIDATES = 2000
+__all__ = ["CANDIDATES", "MAX_RESULTS", "PER_PAGE", "Filters", "Query", "Results", "engine", "find"]
 
 
 @dataclass(frozen=True)
@@ -102,13 +91,7 @@ class Results:
 
 def engine():
     """The engine for the database in use (PostgreSQL or SQLite FTS5)."""
-    if connection.vendor == "postgresql":
-        from masthead.content.search import postgres
-
-        return postgres
-    from masthead.content.search import sqlite
-
-    return sqlite
+    return postgres if connection.vendor == "postgresql" else sqlite
 
 
 def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
@@ -121,8 +104,6 @@ def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
     terms = query.terms
     if terms.empty or page < 1 or (page - 1) * per_page >= MAX_RESULTS:
         return Results([], page, per_page, 0, terms)
-    from masthead.content.search.filters import resolved
-
     where = resolved(query.filters)
     if where is None:  # a section or author that does not exist
         return Results([], page, per_page, 0, terms)

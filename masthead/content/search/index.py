@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from masthead.content.models import LIVE_STATES, Article
 from masthead.content.search import engine
 from masthead.core.db import refresh_planner_statistics
 
@@ -59,8 +60,6 @@ def reindex(progress: Progress | None = None, batch: int = BATCH) -> tuple[int, 
     """Rebuild the index from the articles, in batches of ``batch`` stories by id (each its
     own transaction: readers keep searching meanwhile, a stopped run loses one batch), then
     drop entries of stories that are gone. Returns (stories indexed, seconds)."""
-    from masthead.content.models import LIVE_STATES, Article
-
     started = time.monotonic()
     search_engine = engine()
     with transaction.atomic():

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import connection
 
 from masthead.content.search import filters as sql_filters
+from masthead.content.search import limits
 from masthead.content.search.text import LANGUAGES, publication_language
 from masthead.content.search.terms import Terms
 
@@ -125,8 +126,6 @@ def indexed_count() -> int:
 
 def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
     """(ids of the page, matches counted up to MAX_RESULTS)."""
-    from masthead.content.search import CANDIDATES, MAX_RESULTS
-
     condition, params = sql_filters.sql(where, "d", lambda v: v, until_now=False)
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
     head = [CONFIG, text]
@@ -138,7 +137,7 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
             f"WHERE d.document @@ q.q AND {condition} ORDER BY d.published_at DESC LIMIT %s) d, {query} "
             "WHERE d.published_at <= %s "
             f"ORDER BY {_SCORE} DESC, d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
-            [*head, *params, CANDIDATES, *head, where.now, where.now, limit, offset],
+            [*head, *params, limits.CANDIDATES, *head, where.now, where.now, limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
         if offset == 0 and len(ids) < limit:
@@ -146,6 +145,6 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} d, {query} WHERE d.document @@ q.q AND {condition} "
             "AND d.published_at <= %s LIMIT %s) t",
-            [*head, *params, where.now, MAX_RESULTS],
+            [*head, *params, where.now, limits.MAX_RESULTS],
         )
         return ids, cursor.fetchone()[0]

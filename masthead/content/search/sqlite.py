@@ -17,6 +17,7 @@ import datetime as dt
 from django.db import connection
 
 from masthead.content.search import filters as sql_filters
+from masthead.content.search import limits
 from masthead.content.search.terms import Terms, fts5_match
 from masthead.content.search.text import plain
 
@@ -132,8 +133,6 @@ def indexed_count() -> int:
 
 def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
     """(ids of the page, matches counted up to MAX_RESULTS)."""
-    from masthead.content.search import CANDIDATES, MAX_RESULTS
-
     match = fts5_match(terms)
     condition, params = sql_filters.sql(where, "e", _adapt)
     source = f"{TEXT} JOIN {ENTRY} e ON e.key = {TEXT}.rowid"
@@ -146,13 +145,13 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
             f"bm25({TEXT}, 10.0, 4.0, 1.0) AS r FROM {source} WHERE {TEXT} MATCH %s AND {condition} "
             f"ORDER BY {TEXT}.rowid DESC LIMIT %s) e "
             f"ORDER BY {_SCORE} DESC, e.published_at DESC, e.id DESC LIMIT %s OFFSET %s",
-            [match, *params, CANDIDATES, _adapt(where.now), limit, offset],
+            [match, *params, limits.CANDIDATES, _adapt(where.now), limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
         if offset == 0 and len(ids) < limit:
             return ids, len(ids)
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {TEXT} MATCH %s AND {condition} LIMIT %s)",
-            [match, *params, MAX_RESULTS],
+            [match, *params, limits.MAX_RESULTS],
         )
         return ids, cursor.fetchone()[0]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from masthead.content.publication import current_publication
+
 TAG = re.compile(r"<[^>]*>")
 SPACE = re.compile(r"\s+")
 
@@ -34,6 +36,4 @@ def language(locale: str) -> str:
 
 
 def publication_language() -> str:
-    from masthead.content.publication import current_publication
-
     return language(current_publication().locale)
