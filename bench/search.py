@@ -40,6 +40,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from masthead.access.search import search_for  # noqa: E402
@@ -93,8 +95,6 @@ def main() -> None:
                              "as `masthead demo --no-serve --archive N` does")
     args = parser.parse_args()
     if args.stories:
-        from django.core.management import call_command
-
         call_command("demo", no_serve=True, archive=args.stories)
 
     rng = random.Random(16)
@@ -174,8 +174,6 @@ def main() -> None:
     if not ids:
         top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         ids = sorted(rng.sample(range(1, top + 1), min(args.reindex_sample, top)))
-    from django.db import transaction
-
     started = time.perf_counter()
     for start in range(0, len(ids), 1000):
         with transaction.atomic():

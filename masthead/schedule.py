@@ -44,6 +44,14 @@ def register() -> None:
 
         return publish_due()
 
+    # The archive's day rows counted again from the stories (content.rollup): catches any
+    # write that sent no signal (a queryset's update, a bulk import).
+    @db_periodic_task(crontab(minute="53", hour="3"), name="masthead.content.rebuild_archive_days")
+    def content_rebuild_archive_days():
+        from masthead.content.rollup import rebuild
+
+        return f"{rebuild():,} archive days"
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():

@@ -25,6 +25,14 @@ class ContentConfig(AppConfig):
         post_save.connect(search_index.article_saved, sender=models.Article, dispatch_uid="masthead.content.search.saved")
         post_delete.connect(search_index.article_deleted, sender=models.Article,
                             dispatch_uid="masthead.content.search.deleted")
+        # The archive's day rows follow every save and delete of a story.
+        from django.db.models.signals import pre_save
+
+        from masthead.content import rollup
+
+        pre_save.connect(rollup.article_saving, sender=models.Article, dispatch_uid="masthead.content.rollup.saving")
+        post_save.connect(rollup.article_saved, sender=models.Article, dispatch_uid="masthead.content.rollup.saved")
+        post_delete.connect(rollup.article_deleted, sender=models.Article, dispatch_uid="masthead.content.rollup.deleted")
         # Every save of a story keeps a revision (content.revisions, django-reversion).
         from masthead.content import revisions
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from masthead.content import demo_text as text
+from masthead.content import rollup
 from masthead.content.freshness import content_changed
 from masthead.content.search import index as search_index
 from masthead.content.models import Article, Author, LegalPage, Publication, Section, Source, Tag
@@ -282,8 +283,10 @@ def _articles(rng, writer, sections, tags, authors, sources, progress) -> int:
         [Tagging(article_id=ids[a.slug], tag_id=t.pk) for a, _, topics in planned for t in topics],
         batch_size=500,
     )
-    # bulk_create sends no post_save: the new stories are indexed for search here.
+    # bulk_create sends no post_save: the new stories are indexed for search and their
+    # archive days counted here.
     search_index.refresh(*ids.values())
+    rollup.recount(*{rollup.local_day(a.published_at) for a, _, _ in planned if a.published_at})
     return len(planned)
 
 

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from masthead.content import demo_text as text
+from masthead.content import rollup
 from masthead.content.freshness import content_changed
 from masthead.content.models import Article, Author, Publication, Section, Tag
 from masthead.content.search import index
@@ -71,8 +72,9 @@ def _moments(rng: random.Random, count: int, start: dt.datetime, end: dt.datetim
     return sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in range(count))
 
 
-def generate(count: int, progress: Progress | None = None) -> int:
-    """Make sure at least `count` generated stories exist; returns how many were added."""
+def generate(count: int, progress: Progress | None = None, days_progress: Progress | None = None) -> int:
+    """Make sure at least `count` generated stories exist (then the archive's day rows are
+    counted again); returns how many were added."""
     have = existing()
     wanted = count - have
     if wanted <= 0:
@@ -130,6 +132,8 @@ def generate(count: int, progress: Progress | None = None) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('content_article', 'id'), (SELECT max(id) FROM content_article))")
+    # Bulk inserts send no signals: the archive's day rows are counted again from the stories.
+    rollup.rebuild(days_progress)
     refresh_planner_statistics(after_bulk_load=True)
     content_changed()
     return done
@@ -138,7 +142,8 @@ def generate(count: int, progress: Progress | None = None) -> int:
 def generate_and_index(count: int, progress_for: Callable[[str], Progress] | None = None) -> dict:
     """Generate up to `count` stories, then reindex search; timings for the summary line."""
     started = time.monotonic()
-    added = generate(count, progress_for("archive") if progress_for else None)
+    added = generate(count, progress_for("archive") if progress_for else None,
+                     progress_for("days") if progress_for else None)
     written = time.monotonic() - started
     indexed, seconds = index.reindex(progress_for("reindex") if progress_for else None)
     return {"added": added, "write_seconds": written, "indexed": indexed, "index_seconds": seconds}

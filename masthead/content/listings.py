@@ -6,12 +6,13 @@ content changes or the next scheduled story falls due (see freshness).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F, Q
 
-from masthead.content import keyset
+from masthead.content import keyset, rollup
 from masthead.content.cards import ArticleCard, cards
 from masthead.content.keyset import Page
 from masthead.content.freshness import remember
@@ -137,22 +138,17 @@ class Period:
 
 def _counted(boundaries: list[dt.date]) -> list[Period]:
     """The live stories in each local period [boundaries[i], boundaries[i + 1]), newest
-    first, periods without stories left out. One indexed range count per period (the
-    article_live_by_date index holds the date and status): the cost follows the number of
-    periods, never the size of the archive, and no date is converted row by row."""
-    periods = []
-    for first, after in zip(boundaries, boundaries[1:]):
-        count = live().filter(_local_range(first, after)).count()
-        if count:
-            periods.append(Period(first, count))
-    return list(reversed(periods))
+    first, periods without stories left out: summed from the archive's day rows
+    (content.rollup), so the cost follows the days in range, never the stories."""
+    totals = [0] * (len(boundaries) - 1)
+    for day, (stories, _) in rollup.counts(boundaries[0], boundaries[-1]).items():
+        totals[bisect.bisect_right(boundaries, day) - 1] += stories
+    return [Period(first, count) for first, count in reversed(list(zip(boundaries, totals))) if count]
 
 
 def _local_range(first: dt.date, after: dt.date) -> Q:
     """Stories published from the start of ``first`` to before ``after``, in local time."""
-    zone = current_publication().zone
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(after, dt.time.min, tzinfo=zone)
+    start, end = rollup.day_range(first, after)
     return Q(published_at__gte=start, published_at__lt=end)
 
 

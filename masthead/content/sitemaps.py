@@ -12,6 +12,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from masthead.content import rollup
 from masthead.content.freshness import remember
 from masthead.content.listings import archive_months, archive_years, live
 from masthead.content.models import Article, Section, article_path
@@ -32,9 +33,10 @@ class SectionSitemap(Sitemap):
 # --- the article files ----------------------------------------------------------------------
 # The protocol's limit: at most 50,000 URLs in one sitemap file. Files follow the archive's
 # years, oldest first (a file's number never changes as the archive grows); a year with
-# more stories than that is split into several files. Every query is a range over the
-# article_live_by_date index (date, status, updated_at): no count or offset runs over the
-# whole archive.
+# more stories than that is split into several files. The index reads each year's count
+# and lastmod from the archive's day rows (content.rollup); a file's URLs are one range
+# over the article_live_by_date index (date, status, updated_at). No count or offset runs
+# over the whole archive.
 URLS_PER_FILE = 50_000
 
 
@@ -47,34 +49,40 @@ class ArticleFile:
 
 
 def _year_range(year: int):
-    zone = current_publication().zone
-    start = dt.datetime(year, 1, 1, tzinfo=zone)
-    return live().filter(published_at__gte=start, published_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=zone))
+    start, end = rollup.day_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    return live().filter(published_at__gte=start, published_at__lt=end)
 
 
 def _file_rows(year: int, part: int):
     return _year_range(year).order_by("published_at", "pk")[part * URLS_PER_FILE:(part + 1) * URLS_PER_FILE]
 
 
-def _lastmod(year: int, part: int, count: int) -> dt.datetime | None:
-    """The latest change among the file's stories: an update, else the publication time."""
-    rows = _year_range(year)
-    if count > URLS_PER_FILE:  # only then is the file a part of its year
-        rows = Article.objects.filter(pk__in=_file_rows(year, part).values("pk"))
-    found = rows.aggregate(updated=Max("updated_at"), published=Max("published_at"))
+def _part_lastmod(year: int, part: int) -> dt.datetime | None:
+    """The latest change among one part's stories (a year of more than URLS_PER_FILE)."""
+    found = Article.objects.filter(pk__in=_file_rows(year, part).values("pk")).aggregate(
+        updated=Max("updated_at"), published=Max("published_at"))
     moments = [m for m in (found["updated"], found["published"]) if m is not None]
     return max(moments) if moments else None
 
 
 def article_files() -> list[ArticleFile]:
-    """The article sitemap files with their lastmod, cached with the content version."""
+    """The article sitemap files with their lastmod (the latest update or publication time
+    among a file's stories), cached with the content version."""
 
     def build():
         files = []
-        for period in reversed(archive_years()):  # oldest first
-            year, count = period.start.year, period.count
-            for part in range(-(-count // URLS_PER_FILE)):
-                files.append(ArticleFile(len(files) + 1, year, part, _lastmod(year, part, count)))
+        today = rollup.local_day(clock.now())
+        by_year: dict[int, list] = {}
+        for day, (stories, modified) in rollup.counts(dt.date.min, today + dt.timedelta(days=1)).items():
+            entry = by_year.setdefault(day.year, [0, modified])
+            entry[0] += stories
+            entry[1] = max(entry[1], modified)
+        for year in sorted(by_year):  # oldest first
+            count, modified = by_year[year]
+            parts = -(-count // URLS_PER_FILE)
+            for part in range(parts):
+                lastmod = modified if parts == 1 else _part_lastmod(year, part)
+                files.append(ArticleFile(len(files) + 1, year, part, lastmod))
         return files
 
     return remember("sitemap:article-files", build)
