@@ -6,18 +6,16 @@ content changes or the next scheduled story falls due (see freshness).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from masthead.content import keyset, rollup
 from masthead.content.cards import ArticleCard, cards
 from masthead.content.keyset import Page
 from masthead.content.freshness import remember
 from masthead.content.models import Article, Section, is_live
-from masthead.content.publication import current_publication
 from masthead.content import search as fulltext
 from masthead.core import clock
 
@@ -27,6 +25,7 @@ EDITORS_PICKS = 5
 PER_SECTION = 4
 LATEST = 6
 SEARCH_LIMIT = 50
+DAY = dt.timedelta(days=1)
 
 
 def live():
@@ -136,39 +135,26 @@ class Period:
     count: int
 
 
-def _counted(boundaries: list[dt.date]) -> list[Period]:
-    """The live stories in each local period [boundaries[i], boundaries[i + 1]), newest
-    first, periods without stories left out: summed from the archive's day rows
-    (content.rollup), so the cost follows the days in range, never the stories."""
-    totals = [0] * (len(boundaries) - 1)
-    for day, (stories, _) in rollup.counts(boundaries[0], boundaries[-1]).items():
-        totals[bisect.bisect_right(boundaries, day) - 1] += stories
-    return [Period(first, count) for first, count in reversed(list(zip(boundaries, totals))) if count]
-
-
-def _local_range(first: dt.date, after: dt.date) -> Q:
-    """Stories published from the start of ``first`` to before ``after``, in local time."""
-    start, end = rollup.day_range(first, after)
-    return Q(published_at__gte=start, published_at__lt=end)
+def _periods(kind: str, first: dt.date, after: dt.date) -> list[Period]:
+    """The local years, months or days (`kind`) in [first, after) with live stories, newest
+    first: summed from the archive's day rows (content.rollup), so the cost follows the
+    periods, never the stories."""
+    return [Period(start, stories) for start, (stories, _) in sorted(rollup.periods(kind, first, after).items(),
+                                                                     reverse=True)]
 
 
 def archive_years() -> list[Period]:
     """Every year with stories, newest first, back to the oldest story."""
 
     def build():
-        oldest = live().order_by("published_at").values_list("published_at", flat=True).first()
-        if oldest is None:
-            return []
-        zone = current_publication().zone
-        first, last = oldest.astimezone(zone).year, clock.now().astimezone(zone).year
-        return _counted([dt.date(year, 1, 1) for year in range(first, last + 2)])
+        return _periods("year", dt.date.min, rollup.local_day(clock.now()) + DAY)
 
     return remember("archive:years", build)
 
 
 def archive_months(year: int) -> list[Period]:
     def build():
-        return _counted([dt.date(year, month, 1) for month in range(1, 13)] + [dt.date(year + 1, 1, 1)])
+        return _periods("month", dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
 
     return remember(f"archive:{year}", build)
 
@@ -181,15 +167,14 @@ def archive_days(year: int, month: int) -> list[Period]:
     first = dt.date(year, month, 1)
 
     def build():
-        after = _next_month(first)
-        return _counted([first + dt.timedelta(days=n) for n in range((after - first).days + 1)])
+        return _periods("day", first, _next_month(first))
 
     return remember(f"archive:{year}-{month}", build)
 
 
 def archive_day_page(day: dt.date, before=None, after=None) -> Page:
     """A day's stories, 50 a page, with the day's count (one range count: a day is bounded)."""
-    queryset = live().filter(_local_range(day, day + dt.timedelta(days=1)))
+    queryset = Article.objects.live_between(*rollup.day_range(day, day + dt.timedelta(days=1)))
     return paginate(f"archive:{day.isoformat()}", queryset, before=before, after=after, per_page=50,
                     count=queryset.count)
 

@@ -175,6 +175,15 @@ class ArticleQuerySet(models.QuerySet):
         now = now or clock.now()
         return self.filter(status__in=LIVE_STATES, published_at__lte=now)
 
+    def live_between(self, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -> "ArticleQuerySet":
+        """Articles live now and published in [start, end), with one upper bound on the time:
+        the earlier of `end` and now. (SQLite's planner bounds an index range by one of two
+        upper bounds, and with "<= now" a day of 2011 was a range from that day to today.)"""
+        now = now or clock.now()
+        if end <= now:
+            return self.filter(status__in=LIVE_STATES, published_at__gte=start, published_at__lt=end)
+        return self.filter(status__in=LIVE_STATES, published_at__gte=start, published_at__lte=now)
+
     def for_listing(self) -> "ArticleQuerySet":
         return self.select_related("section").prefetch_related("authors").defer("body")
 
@@ -347,11 +356,15 @@ class ArchiveDay(models.Model):
     articles. Kept by content.rollup as stories are saved and deleted."""
 
     day = models.DateField(primary_key=True)
+    # The day's year and month, so the lists of years and months are grouped by the database.
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
     stories = models.PositiveIntegerField()
     last_modified = models.DateTimeField(help_text="The latest update or publication time among the day's stories.")
 
     class Meta:
         ordering = ["-day"]
+        indexes = [models.Index(fields=["year", "month"], name="archive_day_by_month")]
 
     def __str__(self) -> str:
         return f"{self.day}: {self.stories}"

@@ -7,7 +7,7 @@ million index entries at full size) and the sitemap index a Max per year; read f
 
 A row counts the day's stories in a live state (published or scheduled) whatever the
 time: every such story of a day before today is live, so the rows answer for every day
-before today, and ``counts()`` counts today (where a scheduled story goes out at its time,
+before today, and ``periods()`` counts today (where a scheduled story goes out at its time,
 with no save) from the articles, one day's range.
 
 Kept by the receivers in ContentConfig.ready(): a story saved or deleted recounts its day,
@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 
 from masthead.content.models import LIVE_STATES, Article, ArchiveDay
 from masthead.content.publication import current_publication
@@ -52,7 +52,8 @@ def recount(*days: dt.date | None) -> None:
     for day in sorted({d for d in days if d is not None}):
         start, end = day_range(day, day + dt.timedelta(days=1))
         with transaction.atomic():
-            ArchiveDay.objects.get_or_create(day=day, defaults={"stories": 0, "last_modified": start})
+            ArchiveDay.objects.get_or_create(day=day, defaults={"year": day.year, "month": day.month, "stories": 0,
+                                                                "last_modified": start})
             ArchiveDay.objects.select_for_update().get(day=day)  # one recount of a day at a time
             found = _in_live_state().filter(published_at__gte=start, published_at__lt=end).aggregate(
                 stories=Count("pk"), updated=Max("updated_at"), published=Max("published_at"))
@@ -88,7 +89,8 @@ def rebuild(progress: Progress | None = None) -> int:
             entry[1] = max(entry[1], published, updated or published)
         with transaction.atomic():
             ArchiveDay.objects.filter(day__gte=dt.date(year, 1, 1), day__lt=dt.date(year + 1, 1, 1)).delete()
-            ArchiveDay.objects.bulk_create([ArchiveDay(day=day, stories=n, last_modified=moment)
+            ArchiveDay.objects.bulk_create([ArchiveDay(day=day, year=day.year, month=day.month, stories=n,
+                                                       last_modified=moment)
                                             for day, (n, moment) in rows.items()], batch_size=1000)
         written += len(rows)
         if progress:
@@ -98,18 +100,28 @@ def rebuild(progress: Progress | None = None) -> int:
     return written
 
 
-def counts(first: dt.date, after: dt.date) -> dict[dt.date, tuple[int, dt.datetime]]:
-    """(stories, last modified) of each local day in [first, after) that has live stories:
-    the rows for the days before today, today's live stories counted from the articles."""
+def periods(kind: str, first: dt.date, after: dt.date) -> dict[dt.date, tuple[int, dt.datetime]]:
+    """{first day of the period: (stories, last modified)} of each local year, month or day
+    (`kind`) in [first, after) with live stories: the day rows before today grouped by the
+    database, today's live stories counted from the articles (one day's range)."""
     today = local_day(clock.now())
-    found = {row.day: (row.stories, row.last_modified)
-             for row in ArchiveDay.objects.filter(day__gte=first, day__lt=min(after, today)).order_by()}
+    rows = ArchiveDay.objects.filter(day__gte=first, day__lt=min(after, today)).order_by()
+    found: dict[dt.date, tuple[int, dt.datetime]] = {}
+    if kind == "day":
+        found = {day: (n, moment) for day, n, moment in rows.values_list("day", "stories", "last_modified")}
+    else:
+        keys = ["year"] if kind == "year" else ["year", "month"]
+        for row in rows.values(*keys).annotate(n=Sum("stories"), moment=Max("last_modified")):
+            found[dt.date(row["year"], row.get("month", 1), 1)] = (row["n"], row["moment"])
     if first <= today < after:
         start, end = day_range(today, today + dt.timedelta(days=1))
-        live = Article.objects.live(clock.now()).filter(published_at__gte=start, published_at__lt=end)
-        latest = live.aggregate(stories=Count("pk"), updated=Max("updated_at"), published=Max("published_at"))
+        latest = Article.objects.live_between(start, end).aggregate(
+            stories=Count("pk"), updated=Max("updated_at"), published=Max("published_at"))
         if latest["stories"]:
-            found[today] = (latest["stories"], max(m for m in (latest["updated"], latest["published"]) if m))
+            key = {"year": today.replace(month=1, day=1), "month": today.replace(day=1)}.get(kind, today)
+            n, moment = found.get(key, (0, None))
+            moments = [m for m in (moment, latest["updated"], latest["published"]) if m is not None]
+            found[key] = (n + latest["stories"], max(moments))
     return found
 
 

@@ -20,6 +20,7 @@ from masthead.content.publication import current_publication
 from masthead.core import clock
 
 NEWS_WINDOW = dt.timedelta(days=2)
+DAY = dt.timedelta(days=1)
 
 
 class SectionSitemap(Sitemap):
@@ -49,8 +50,7 @@ class ArticleFile:
 
 
 def _year_range(year: int):
-    start, end = rollup.day_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-    return live().filter(published_at__gte=start, published_at__lt=end)
+    return Article.objects.live_between(*rollup.day_range(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
 
 
 def _file_rows(year: int, part: int):
@@ -72,11 +72,7 @@ def article_files() -> list[ArticleFile]:
     def build():
         files = []
         today = rollup.local_day(clock.now())
-        by_year: dict[int, list] = {}
-        for day, (stories, modified) in rollup.counts(dt.date.min, today + dt.timedelta(days=1)).items():
-            entry = by_year.setdefault(day.year, [0, modified])
-            entry[0] += stories
-            entry[1] = max(entry[1], modified)
+        by_year = {start.year: found for start, found in rollup.periods("year", dt.date.min, today + DAY).items()}
         for year in sorted(by_year):  # oldest first
             count, modified = by_year[year]
             parts = -(-count // URLS_PER_FILE)
