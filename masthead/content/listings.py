@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 
 from masthead.content import keyset, rollup
 from masthead.content.cards import ArticleCard, cards
@@ -53,9 +53,7 @@ def front_page() -> FrontPage:
         top = cards(live().filter(is_top_story=True)[:TOP_STORIES])
         # A story already in the top slots is not repeated lower on the page.
         shown = {c.id for c in top}
-        # In the desk's numbered order (content.actions.arrange_picks), then newest first.
-        picks = cards(live().filter(is_editors_pick=True).exclude(pk__in=shown)
-                      .order_by(F("home_order").asc(nulls_last=True), "-published_at", "-pk")[:EDITORS_PICKS])
+        picks = search_cards(_editors_picks(shown))
         shown |= {c.id for c in picks}
         latest = cards(live().exclude(pk__in=shown)[:LATEST])
         # Each section's newest ids (one short index range each), then every card at once:
@@ -69,6 +67,20 @@ def front_page() -> FrontPage:
         return FrontPage(top, picks, latest, blocks)
 
     return remember("front-page", build)
+
+
+def _editors_picks(shown: set[int]) -> list[int]:
+    """The picks' ids in the desk's numbered order (content.actions.arrange_picks), then
+    the newest unnumbered ones. Both are read in date order, which the picks' own index
+    (article_editors_picks) answers; the numbers are applied here. (Ordered by the number,
+    SQLite's planner walked the whole (status, date) index: seconds at a million stories.)"""
+    picks = live().filter(is_editors_pick=True).exclude(pk__in=shown)
+    numbered = list(picks.filter(home_order__isnull=False).values_list("pk", "home_order"))
+    numbered.sort(key=lambda row: row[1])  # stable: newest first among equal numbers
+    chosen = [pk for pk, _ in numbered[:EDITORS_PICKS]]
+    if len(chosen) < EDITORS_PICKS:
+        chosen += list(picks.filter(home_order__isnull=True).values_list("pk", flat=True)[:EDITORS_PICKS - len(chosen)])
+    return chosen
 
 
 class PageOutOfRange(Exception):
@@ -99,13 +111,13 @@ def positions(before: str | None, after: str | None) -> dict:
 
 def paginate(name: str, queryset, *, before=None, after=None, per_page: int = PAGE_SIZE,
              count=None) -> Page:
-    """The page of the queryset's cards at a position (keyset: no OFFSET, no count of the
+    """The page of the queryset's cards (or a callable's, made only when the page is built) at a position (keyset: no OFFSET, no count of the
     whole list), cached under ``name`` and the position; an empty page past the first is
     out of range. ``count`` (a callable) is for lists whose count is bounded (a day)."""
 
     def build() -> Page:
-        return keyset.page(queryset, before=before, after=after, size=per_page,
-                           count=count() if count else None)
+        rows = queryset() if callable(queryset) else queryset  # a callable is asked only on a miss
+        return keyset.page(rows, before=before, after=after, size=per_page, count=count() if count else None)
 
     where = f"before:{before.token}" if before else f"after:{after.token}" if after else "first"
     page = remember(f"{name}:{where}", build)
@@ -119,11 +131,29 @@ def section_page(section: Section, before=None, after=None) -> Page:
 
 
 def author_page(author, before=None, after=None) -> Page:
-    return paginate(f"author:{author.pk}", live().filter(authors=author), before=before, after=after)
+    return paginate(f"author:{author.pk}", lambda: _linked("authors", author.pk),
+                    before=before, after=after)
 
 
 def tag_page(tag, before=None, after=None) -> Page:
-    return paginate(f"tag:{tag.pk}", live().filter(tags=tag), before=before, after=after)
+    return paginate(f"tag:{tag.pk}", lambda: _linked("tags", tag.pk), before=before, after=after)
+
+
+# A tag or author with at least this many stories is listed by walking the date index and
+# checking each story's link: a page of 21 is found among about 21 x archive / size stories
+# (4,200 at a million for 5,000). One with fewer is listed from its links, sorted by date:
+# the cost follows its size. Joined, SQLite always starts from the links, and sorted 80,000
+# of a popular tag's stories for each page (seconds at a million stories).
+WALK_FROM = 5000
+
+
+def _linked(field: str, pk: int):
+    """Live stories of one tag or author (`field` "tags" or "authors"), as a keyset page reads them."""
+    relation = Article._meta.get_field(field)
+    links = relation.remote_field.through.objects.filter(**{relation.m2m_reverse_name(): pk})
+    if links[:WALK_FROM].count() < WALK_FROM:
+        return live().filter(**{field: pk})
+    return live().filter(Exists(links.filter(**{relation.m2m_column_name(): OuterRef("pk")})))
 
 
 # --- the archive ------------------------------------------------------------------------

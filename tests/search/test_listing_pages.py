@@ -139,3 +139,22 @@ def test_listing_pages_never_use_offset_at_any_depth():
     ranged = [sql for sql in listing_sql if "ORDER BY" in sql and '"content_article"."id" IN (' not in sql
               and "_prefetch_related_val" not in sql]
     assert ranged and all(re.search(r"\bLIMIT \d+", sql) for sql in ranged)
+
+
+@pytest.mark.parametrize("walk_from", [10_000, 2], ids=["from the links", "walking the date index"])
+def test_a_tag_or_authors_pages_are_the_same_read_either_way(client, monkeypatch, walk_from):
+    # A tag or author with many stories is read by walking the date index (listings.WALK_FROM).
+    monkeypatch.setattr(listings, "WALK_FROM", walk_from)
+    gold, silver = TagFactory(name="Gold", slug="gold"), TagFactory(name="Silver", slug="silver")
+    asha = AuthorFactory(name="Asha Rao", slug="asha-rao")
+    day = dt.datetime(2005, 3, 15, 6, tzinfo=UTC)
+    for n in range(45):
+        ArticleFactory(headline=f"Story {n:02d}", tags=[gold] if n % 3 else [silver], authors=[asha] if n % 2 else [],
+                       published_at=day - dt.timedelta(minutes=n))
+
+    assert sum(walk(client, "/tag/gold/", "next"), []) == [f"Story {n:02d}" for n in range(45) if n % 3]
+    assert sum(walk(client, "/author/asha-rao/", "next"), []) == [f"Story {n:02d}" for n in range(45) if n % 2]
+    with CaptureQueriesContext(connection) as captured:
+        listings.tag_page(silver)
+    walked = any("EXISTS(" in q["sql"] for q in captured.captured_queries)
+    assert walked == (walk_from == 2)
