@@ -41,7 +41,7 @@ django.setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from masthead.access.search import search_for  # noqa: E402
@@ -86,6 +86,29 @@ def vocabulary() -> list[str]:
     return sorted(words)
 
 
+def warm() -> str:
+    """Read the database's files once, so the figures are of a server whose archive is in
+    the operating system's page cache (a production database of this size is), not of a
+    disk read per lookup. What is timed stays cold above the database: Masthead's caches."""
+    started = time.perf_counter()
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        with name.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+        size = name.stat().st_size
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cursor.execute(
+                "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) * current_setting('block_size')::bigint "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'i', 't') AND (c.relname LIKE 'content\\_%' OR c.oid IN "
+                "(SELECT reltoastrelid FROM pg_class WHERE relname LIKE 'content\\_%'))")
+            size = cursor.fetchone()[0]
+    return f"database files read into the page cache first: {size / 2**30:.1f} GB in {time.perf_counter() - started:.0f} s"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
@@ -93,10 +116,14 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=0, metavar="N",
                         help="first make sure N generated stories exist (bulk insert, then indexed), "
                              "as `masthead demo --no-serve --archive N` does")
+    parser.add_argument("--warm", action="store_true",
+                        help="read the database's files into the page cache before timing (see warm())")
     args = parser.parse_args()
     if args.stories:
         call_command("demo", no_serve=True, archive=args.stories)
 
+    warmed = warm() if args.warm else "database files as the disk cache holds them (no --warm)"
+    print(warmed, flush=True)
     rng = random.Random(16)
     stories = Article.objects.count()
     name = engine().__name__.rsplit(".", 1)[-1]
@@ -131,6 +158,13 @@ def main() -> None:
     row("search, 3 words (engine)",
         timed(lambda i: hits.append(search.find(Query(three[i])).total), args.queries, fresh=False),
         f"median matches {statistics.median(hits):,.0f}")
+    # The same queries again: the engine's own cost once the pages it reads are in memory
+    # (on a machine that evicts page cache left untouched for seconds, the first runs above
+    # also time the disk).
+    row("search, 1 word, the same queries again (engine)",
+        timed(lambda i: search.find(Query(one[i])), args.queries, fresh=False))
+    row("search, 3 words, the same queries again (engine)",
+        timed(lambda i: search.find(Query(three[i])), args.queries, fresh=False))
     row("search page, 1 word (ids, cards, decisions, snippets)",
         timed(lambda i: search_for(request, one[i]), args.queries, fresh=False))
     row("search page, 3 words", timed(lambda i: search_for(request, three[i]), args.queries, fresh=False))
@@ -186,9 +220,12 @@ def main() -> None:
 
     lines = [f"# Search and archive benchmark: {name}, {stories:,} stories ({dt.date.today()})", "",
              f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-             f"peak memory {peak:.0f} MB; reindex {rate:,.0f} stories/s ({len(ids):,} sampled).", "",
+             f"peak memory {peak:.0f} MB; reindex {rate:,.0f} stories/s ({len(ids):,} sampled); {warmed}.", "",
              "| what | runs | p50 ms | p99 ms | note |", "| --- | ---: | ---: | ---: | --- |"]
     lines += [f"| {label} | {n} | {p50:.1f} | {p99:.1f} | {note} |" for label, n, p50, p99, note in rows]
+    engine_rows = [(label, p99) for label, _, _, p99, _ in rows if label.startswith("search,")]
+    lines += ["", f"Search p99 target (< {TARGET_P99_MS} ms, the engine in-process): " + "; ".join(
+        f"{label}: {'met' if p99 < TARGET_P99_MS else 'missed'} ({p99:.0f} ms)" for label, p99 in engine_rows)]
     out = ROOT / "bench" / "results" / f"search-{dt.date.today()}-{name}-{stories}.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
