@@ -33,6 +33,13 @@ class ContentConfig(AppConfig):
         pre_save.connect(rollup.article_saving, sender=models.Article, dispatch_uid="masthead.content.rollup.saving")
         post_save.connect(rollup.article_saved, sender=models.Article, dispatch_uid="masthead.content.rollup.saved")
         post_delete.connect(rollup.article_deleted, sender=models.Article, dispatch_uid="masthead.content.rollup.deleted")
+        # A new time zone moves stories between local days: the rows are counted again.
+        from masthead.content import tasks
+
+        pre_save.connect(tasks.publication_saving, sender=models.Publication,
+                         dispatch_uid="masthead.content.rollup.zone_saving")
+        post_save.connect(tasks.publication_saved, sender=models.Publication,
+                          dispatch_uid="masthead.content.rollup.zone_saved")
         # Every save of a story keeps a revision (content.revisions, django-reversion).
         from masthead.content import revisions
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from huey.contrib.djhuey import db_task
 
-from masthead.content import renditions
+from masthead.content import renditions, rollup
 from masthead.content.freshness import content_changed
+from masthead.content.models import Publication
 from masthead.content.pictures import Picture
 
 
@@ -20,3 +22,30 @@ def make_renditions(picture_pk: int) -> int:
     Picture.objects.filter(pk=picture.pk).update(renditions_ready=True)
     content_changed()
     return made
+
+
+@db_task(name="content.rebuild_archive_days")
+def rebuild_archive_days() -> int:
+    """Count the archive's day rows again (content.rollup); how many days hold stories."""
+    days = rollup.rebuild()
+    content_changed()
+    return days
+
+
+# The archive's days are the publication's local days: a new time zone moves stories from
+# one day to another, so the rows are counted again (in the background: a minute at most
+# for a million stories).
+
+def publication_saving(sender=None, instance=None, raw=False, **kwargs) -> None:
+    """pre_save of the Publication: remember the time zone it had."""
+    if raw or instance is None or instance.pk is None:
+        return
+    instance._time_zone_before = Publication.objects.filter(pk=instance.pk).values_list(
+        "time_zone", flat=True).first()
+
+
+def publication_saved(sender=None, instance=None, raw=False, created=False, **kwargs) -> None:
+    if raw or instance is None or created:
+        return
+    if getattr(instance, "_time_zone_before", instance.time_zone) != instance.time_zone:
+        transaction.on_commit(rebuild_archive_days)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.content import actions, listings, rollup, sitemaps
-from masthead.content.models import ArchiveDay, Article
+from masthead.content.models import ArchiveDay, Article, Publication
 from masthead.core import clock
 from tests.content.factories import ArticleFactory, PublicationFactory
 from tests.instants import IST_JUST_AFTER_MIDNIGHT, ORDINARY_DAY
@@ -53,6 +53,17 @@ def test_a_day_is_the_publications_local_day():
     # 00:15 on 2 December in Kolkata, still 1 December in UTC.
     ArticleFactory(published_at=IST_JUST_AFTER_MIDNIGHT)
     assert rows() == {dt.date(2026, 12, 2): 1}
+
+
+def test_a_new_time_zone_counts_the_days_again(django_capture_on_commit_callbacks):
+    # 22:00 UTC on 9 March: 10 March in Kolkata, 9 March in London.
+    ArticleFactory(published_at=dt.datetime(2004, 3, 9, 22, tzinfo=UTC))
+    assert rows() == {dt.date(2004, 3, 10): 1}
+    publication = Publication.objects.get()
+    publication.time_zone = "Europe/London"
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.save()
+    assert rows() == {dt.date(2004, 3, 9): 1}
 
 
 def test_the_last_change_of_a_day_is_its_latest_update_or_publication():

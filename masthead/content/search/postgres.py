@@ -147,7 +147,8 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
     ANDed as bitmaps, so only the window's matches are read from the table. Left to itself,
     the planner walked the date index and tested every story's document for a word in one
     story of a hundred: 140,000 documents read, half a second warm and tens cold. A query
-    with fewer matches than the window would need reads them all; a window that holds
+    with fewer matches than the window would need reads them all; one in most stories is
+    found by that walk after all (see WALK_COST), which then stops early; a window that holds
     fewer than CANDIDATES is widened to the whole archive, so the result is the same as
     ranking the newest CANDIDATES without a window.
     """
