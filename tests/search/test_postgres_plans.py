@@ -84,3 +84,13 @@ def test_the_real_estimate_is_the_planners(monkeypatch):
     common, rare = page("cotton", None, monkeypatch)[:2], page("silk", None, monkeypatch)[:2]
     assert common == page("cotton", 0, monkeypatch)[:2]
     assert rare == page("silk", 0, monkeypatch)[:2]
+
+
+def test_several_words_size_the_window_from_the_rarest_words_estimate(monkeypatch):
+    # Words of one story are not independent: the joint estimate can be far too low, so the
+    # window follows the rarest word's (an upper bound), here 10 against a joint 1.
+    expected = page("jute cotton", 0, monkeypatch)[:2]
+    assert expected[0][:2] == ["Mills 0", "Mills 1"]
+    monkeypatch.setattr(postgres, "_estimate",
+                        lambda cursor, source, params: 1 if "websearch_to_tsquery" in source else 10)
+    assert page("jute cotton", None, monkeypatch) == (*expected, "window")
