@@ -48,9 +48,9 @@ def register() -> None:
     # write that sent no signal (a queryset's update, a bulk import).
     @db_periodic_task(crontab(minute="53", hour="3"), name="masthead.content.rebuild_archive_days")
     def content_rebuild_archive_days():
-        from masthead.content.rollup import rebuild
+        from masthead.content.tasks import rebuild_archive_days
 
-        return f"{rebuild():,} archive days"
+        return f"{rebuild_archive_days.call_local():,} archive days"
 
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")

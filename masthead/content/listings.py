@@ -111,12 +111,13 @@ def positions(before: str | None, after: str | None) -> dict:
 
 def paginate(name: str, queryset, *, before=None, after=None, per_page: int = PAGE_SIZE,
              count=None) -> Page:
-    """The page of the queryset's cards (or a callable's, made only when the page is built) at a position (keyset: no OFFSET, no count of the
+    """The page of the queryset's cards at a position (keyset: no OFFSET, no count of the
     whole list), cached under ``name`` and the position; an empty page past the first is
-    out of range. ``count`` (a callable) is for lists whose count is bounded (a day)."""
+    out of range. ``queryset`` may be a callable, asked only when the page is built.
+    ``count`` (a callable) is for lists whose count is bounded (a day)."""
 
     def build() -> Page:
-        rows = queryset() if callable(queryset) else queryset  # a callable is asked only on a miss
+        rows = queryset() if callable(queryset) else queryset
         return keyset.page(rows, before=before, after=after, size=per_page, count=count() if count else None)
 
     where = f"before:{before.token}" if before else f"after:{after.token}" if after else "first"
@@ -204,7 +205,7 @@ def archive_days(year: int, month: int) -> list[Period]:
 
 def archive_day_page(day: dt.date, before=None, after=None) -> Page:
     """A day's stories, 50 a page, with the day's count (one range count: a day is bounded)."""
-    queryset = Article.objects.live_between(*rollup.day_range(day, day + dt.timedelta(days=1)))
+    queryset = Article.objects.live_between(*rollup.day_range(day, day + DAY))
     return paginate(f"archive:{day.isoformat()}", queryset, before=before, after=after, per_page=50,
                     count=queryset.count)
 

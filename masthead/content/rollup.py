@@ -33,7 +33,7 @@ Progress = Callable[[int, int], None]
 
 
 def local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(current_publication().zone).date()
+    return current_publication().local(moment).date()
 
 
 def day_range(first: dt.date, after: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -52,9 +52,9 @@ def recount(*days: dt.date | None) -> None:
     for day in sorted({d for d in days if d is not None}):
         start, end = day_range(day, day + dt.timedelta(days=1))
         with transaction.atomic():
-            ArchiveDay.objects.get_or_create(day=day, defaults={"year": day.year, "month": day.month, "stories": 0,
-                                                                "last_modified": start})
-            ArchiveDay.objects.select_for_update().get(day=day)  # one recount of a day at a time
+            # The day's row, locked: one recount of a day at a time.
+            ArchiveDay.objects.select_for_update().get_or_create(
+                day=day, defaults={"year": day.year, "month": day.month, "stories": 0, "last_modified": start})
             found = _in_live_state().filter(published_at__gte=start, published_at__lt=end).aggregate(
                 stories=Count("pk"), updated=Max("updated_at"), published=Max("published_at"))
             stories = found["stories"]
@@ -126,17 +126,25 @@ def periods(kind: str, first: dt.date, after: dt.date) -> dict[dt.date, tuple[in
 
 
 # --- the receivers (ContentConfig.ready()) ----------------------------------------------------
+# What a day's row holds follows these fields; a save of others (picks, a lead picture)
+# leaves every row as it was.
+COUNTED_FIELDS = frozenset({"published_at", "status", "updated_at"})
 
-def article_saving(sender=None, instance=None, raw=False, **kwargs) -> None:
+
+def _counts_unchanged(update_fields) -> bool:
+    return update_fields is not None and not (set(update_fields) & COUNTED_FIELDS)
+
+
+def article_saving(sender=None, instance=None, raw=False, update_fields=None, **kwargs) -> None:
     """pre_save of an Article: remember the day it is leaving, if its time moves."""
-    if raw or instance is None or instance.pk is None:
+    if raw or instance is None or instance.pk is None or _counts_unchanged(update_fields):
         return
     before = Article.objects.filter(pk=instance.pk).values_list("published_at", flat=True).first()
     instance._archive_day_before = local_day(before) if before else None
 
 
-def article_saved(sender=None, instance=None, raw=False, **kwargs) -> None:
-    if raw or instance is None:
+def article_saved(sender=None, instance=None, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or instance is None or _counts_unchanged(update_fields):
         return
     before = getattr(instance, "_archive_day_before", None)
     recount(before, local_day(instance.published_at) if instance.published_at else None)

@@ -14,13 +14,12 @@ from django.urls import reverse
 
 from masthead.content import rollup
 from masthead.content.freshness import remember
-from masthead.content.listings import archive_months, archive_years, live
+from masthead.content.listings import DAY, archive_months, archive_years, live
 from masthead.content.models import Article, Section, article_path
 from masthead.content.publication import current_publication
 from masthead.core import clock
 
 NEWS_WINDOW = dt.timedelta(days=2)
-DAY = dt.timedelta(days=1)
 
 
 class SectionSitemap(Sitemap):

@@ -26,7 +26,8 @@ def make_renditions(picture_pk: int) -> int:
 
 @db_task(name="content.rebuild_archive_days")
 def rebuild_archive_days() -> int:
-    """Count the archive's day rows again (content.rollup); how many days hold stories."""
+    """Count the archive's day rows again (content.rollup), then retire the cached lists
+    built from them; how many days hold stories. The worker also runs it every night."""
     days = rollup.rebuild()
     content_changed()
     return days

@@ -127,7 +127,7 @@ def indexed_count() -> int:
 
 
 # How many more matches than CANDIDATES the window is sized to hold, against the planner's
-# estimate of a query's matches being off (a window that proves short is widened to all).
+# estimate of a query's matches being off (a window that proves short is sized again).
 WINDOW_MARGIN = 2.0
 # What testing one story's document costs in the walk of the date index, against one
 # match's place in the GIN bitmap (measured at a million stories, warm: 3.3 us and 0.24 us).
@@ -161,7 +161,7 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
     head = [CONFIG, text]
     with transaction.atomic(), connection.cursor() as cursor:
         walk, lower, oldest = _plan(cursor, terms, condition, [*head, *params], params, where)
-        anchor = min(where.end, where.now) if where.end is not None else where.now
+        anchor = _anchor(where)
         widened = 0
         # For this search alone: the matches come from the bitmaps, or (a word in most
         # stories) from the walk of the date index.
@@ -208,6 +208,11 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
     return [row[0] for row in rows], min(found, limits.MAX_RESULTS)
 
 
+def _anchor(where):
+    """Where a window of publication time ends: now, or the end of the reader's dates."""
+    return min(where.end, where.now) if where.end is not None else where.now
+
+
 def _estimate(cursor, source: str, params: list) -> float:
     """The planner's estimate of the query's matches (EXPLAIN: no row is read)."""
     cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 {source}", params)
@@ -246,7 +251,7 @@ def _plan(cursor, terms: Terms, condition: str, params: list, filter_params: lis
         return False, None, oldest
     if estimate * estimate >= limits.CANDIDATES * stories * WALK_COST:
         return True, None, oldest
-    anchor = min(where.end, where.now) if where.end is not None else where.now
+    anchor = _anchor(where)
     if anchor <= oldest:
         return False, None, oldest
     lower = anchor - (anchor - oldest) * min(1.0, wanted / ceiling)
