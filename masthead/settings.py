@@ -128,12 +128,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions, meter, task queue -------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Every key Masthead keeps in Redis (cache, meter, task queue) starts with this, so several
+# deployments can share one server.
+REDIS_PREFIX = env("CACHE_PREFIX", "masthead")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_PREFIX", "masthead"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
     SESSION_ENGINE = "masthead.accounts.sessions.cached_db"  # kept in-process per reader version
@@ -154,7 +157,7 @@ HUEY_IMMEDIATE = env_bool("TASKS_IMMEDIATE", TESTING)
 if REDIS_URL and not HUEY_IMMEDIATE:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": env("TASKS_QUEUE", "masthead"),
+        "name": env("TASKS_QUEUE", REDIS_PREFIX),
         "url": REDIS_URL,
         "immediate": False,
         "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread"},
@@ -380,6 +383,8 @@ MASTHEAD_METER_STORE = env(
     "masthead.access.meter.redis.RedisMeterStore" if REDIS_URL else "masthead.access.meter.sql.SqlMeterStore",
 )
 MASTHEAD_METER_REDIS_URL = env("METER_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+# The meter's keys: "mh:" as they always were, or under the deployment's own prefix.
+MASTHEAD_METER_KEY_PREFIX = f"{env('CACHE_PREFIX')}:mh:" if env("CACHE_PREFIX") else "mh:"
 MASTHEAD_METER_COOKIE = env("METER_COOKIE", "mh_meter")
 # The API's bearer-token hook: a dotted path to (request, token) -> user | None (accounts).
 MASTHEAD_API_TOKEN_USER = env("API_TOKEN_USER", "masthead.accounts.tokens.api_user")

@@ -1,7 +1,8 @@
 """The Redis meter store: one round trip per decision through a Lua script.
 
 Each reader-period is one set of article ids under the key
-``<prefix>meter:{<reader>:<period>}``; the braces are a hash tag, so everything a
+``<prefix>meter:{<reader>:<period>}`` (the prefix: ``MASTHEAD_METER_KEY_PREFIX``,
+"mh:" or under ``MASTHEAD_CACHE_PREFIX`` when set); the braces are a hash tag, so everything a
 script touches lives in one Cluster slot. The script runs with EVALSHA, falling back
 to EVAL (which also loads it) when the server does not know it yet. Keys expire one
 day after their period ends, by Masthead's clock: the script is given how long the key
@@ -32,9 +33,9 @@ def _script(name: str) -> str:
 class RedisMeterStore(MeterStore):
     """The meter in Redis: a set of article ids per reader-period, one script per decision."""
 
-    def __init__(self, url: str | None = None, *, prefix: str = "mh:", client=None):
+    def __init__(self, url: str | None = None, *, prefix: str | None = None, client=None):
         self.client = client or redis.Redis.from_url(url or settings.MASTHEAD_METER_REDIS_URL)
-        self.prefix = prefix
+        self.prefix = settings.MASTHEAD_METER_KEY_PREFIX if prefix is None else prefix
         # register_script: EVALSHA first, EVAL on NOSCRIPT (after a restart or failover).
         self._count = self.client.register_script(_script("check_and_count.lua"))
         self._merge = self.client.register_script(_script("merge.lua"))
