@@ -52,6 +52,14 @@ def register() -> None:
 
         return f"{rebuild_archive_days.call_local():,} archive days"
 
+    # The search index's partitions for this year and the next, made ahead of the first
+    # story of a year (content.search.index.prepare).
+    @db_periodic_task(crontab(minute="57", hour="3"), name="masthead.content.prepare_search")
+    def content_prepare_search():
+        from masthead.content.search.index import prepare
+
+        prepare()
+
     # --- billing: renewal notices, renewals, retries and endings (billing.renewals) ---
     @db_periodic_task(crontab(minute="*/5"), name="masthead.billing.renew_due")
     def billing_renew_due():

@@ -8,6 +8,8 @@ too short and is widened."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -15,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.content import search
 from masthead.content.models import Article
-from masthead.content.search import Filters, Query, postgres
+from masthead.content.search import Filters, Query, index, postgres
 from masthead.core import clock
 from tests.content.factories import ArticleFactory, PublicationFactory
 from tests.instants import ORDINARY_DAY
@@ -91,6 +93,59 @@ def test_several_words_size_the_window_from_the_rarest_words_estimate(monkeypatc
     # window follows the rarest word's (an upper bound), here 10 against a joint 1.
     expected = page("jute cotton", 0, monkeypatch)[:2]
     assert expected[0][:2] == ["Mills 0", "Mills 1"]
-    monkeypatch.setattr(postgres, "_estimate",
-                        lambda cursor, source, params: 1 if "websearch_to_tsquery" in source else 10)
-    assert page("jute cotton", None, monkeypatch) == (*expected, "window")
+    real_shares = postgres._shares
+
+    def shares(cursor, words):
+        found, stories, oldest = real_shares(cursor, words)
+        assert len(found) == 2 and stories == 30  # the table's statistics: jute and cotton
+        return [10 / stories, 1.0], stories, oldest  # jute in ten stories (an estimate of 10)
+
+    monkeypatch.setattr(postgres, "_shares", shares)
+    assert page("jute cotton", 1, monkeypatch) == (*expected, "window")
+    # Its joint estimate alone (1) would have read all the matches, not a window.
+    monkeypatch.setattr(postgres, "_shares", lambda cursor, words: ([], *real_shares(cursor, [])[1:]))
+    assert page("jute cotton", 1, monkeypatch)[2] == "all"
+
+
+def test_each_year_of_publication_is_its_own_partition_and_a_story_moved_to_another_year_moves(monkeypatch):
+    published = set(Article.objects.values_list("published_at", flat=True))
+    with connection.cursor() as cursor:
+        assert postgres.partition_years(cursor) >= {moment.astimezone(dt.timezone.utc).year for moment in published}
+    story = Article.objects.get(headline="Jute, long ago")
+    story.published_at = clock.now() - 20 * 365 * DAY
+    story.save()
+    with connection.cursor() as cursor:
+        assert (story.published_at.year) in postgres.partition_years(cursor)
+        cursor.execute(f"SELECT count(*), min(tableoid::regclass::text) FROM {postgres.TABLE} WHERE article_id = %s",
+                       [story.pk])
+        assert cursor.fetchone() == (1, f"{postgres.TABLE}_{story.published_at.year:04d}")
+    assert page("jute", None, monkeypatch, until=(story.published_at + DAY).date())[0] == ["Jute, long ago"]
+
+
+def test_next_years_partition_is_made_ahead():
+    with clock.travel(dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc)):
+        index.prepare()
+    with connection.cursor() as cursor:
+        assert {2031, 2032} <= postgres.partition_years(cursor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_an_unpartitioned_index_into_the_partitions():
+    migration = importlib.import_module("masthead.content.migrations.0011_search_partitions")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE old_entries AS SELECT * FROM {postgres.TABLE}")
+        cursor.execute(f"SELECT count(*) FROM {postgres.TABLE}")
+        entries = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {postgres.TABLE}")
+        cursor.execute(f"ALTER TABLE old_entries RENAME TO {postgres.TABLE}")  # as content.0004 once made it
+        cursor.execute(f"ALTER TABLE {postgres.TABLE} ADD PRIMARY KEY (article_id)")
+        cursor.execute(f"CREATE INDEX {postgres.TABLE}_gin ON {postgres.TABLE} USING gin (document)")
+
+    migration.partition(None, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [postgres.TABLE])
+        assert cursor.fetchone()[0] == "p"
+        cursor.execute(f"SELECT count(*) FROM {postgres.TABLE}")
+        assert cursor.fetchone()[0] == entries == 30
+    assert page("jute", None, None)[1] == 4

@@ -10,6 +10,7 @@ live at the moment (a scheduled one appears at its time), and results are loaded
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from masthead.content.models import LIVE_STATES, Article
 from masthead.content.search import engine
+from masthead.core import clock
 from masthead.core.db import refresh_planner_statistics
 
 BATCH = 2000
@@ -25,6 +27,12 @@ INDEXED_FIELDS = frozenset({"headline", "standfirst", "body", "status", "publish
                             "access"})
 # The status actions save these and refresh the index themselves.
 STATUS_FIELDS = frozenset({"status", "published_at", "published_by", "modified_at"})
+
+
+def prepare() -> None:
+    """What the index needs ahead of time (PostgreSQL: this year's and next year's
+    partitions), nightly."""
+    engine().prepare(clock.now().astimezone(dt.timezone.utc).date())
 
 
 def refresh(*ids: int) -> None:

@@ -10,6 +10,13 @@ Both use one text search configuration, ``masthead_search``: a copy of PostgreSQ
 configuration for the publication's language (english for en-IN) that also folds accents
 (the ``unaccent`` extension, where the server has it), so "cafe" finds "café" as on
 SQLite. ``configure()`` makes it (the migration, and ``reindex`` when the language changed).
+
+The table is partitioned by the year of publication (UTC), one partition a year, made
+when a story of that year is first indexed (``ensure_years``; the nightly job makes next
+year's ahead, ``prepare()``). A search of recent matches reads the indexes of the years its
+window spans: at a million stories, three common words' newest matches in one partitioned
+index read 4,000 rows where one index for the whole archive read 51,000 and dropped the
+older ones (332 -> 40 ms for that query).
 """
 
 from __future__ import annotations
@@ -28,14 +35,16 @@ LIVE = ("published", "scheduled")
 
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        article_id integer PRIMARY KEY,
+        article_id integer NOT NULL,
         published_at timestamp with time zone NOT NULL,
         section_id integer NOT NULL,
         access varchar(10) NOT NULL,
         document tsvector NOT NULL
-    )""",
+    ) PARTITION BY RANGE (published_at)""",
+    # Declared once here, made in every partition by PostgreSQL.
     f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (published_at)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_article ON {TABLE} (article_id)",
 ]
 DROP = [f"DROP TABLE IF EXISTS {TABLE}", "DROP TEXT SEARCH CONFIGURATION IF EXISTS masthead_search"]
 
@@ -79,26 +88,56 @@ _SCORE = ("ts_rank(d.document, q.q, 1) * (1 + 2.0 / (1 + greatest(extract(epoch 
           " / 31557600.0))")
 
 
+def partition_years(cursor) -> set[int]:
+    cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                   "WHERE i.inhparent = %s::regclass", [TABLE])
+    return {int(name.rsplit("_", 1)[1]) for (name,) in cursor.fetchall()}
+
+
+def ensure_years(cursor, years) -> None:
+    """Make the partitions for these years of publication, one maker at a time (a lock for
+    the transaction, so a second maker waits and then finds them made)."""
+    missing = {int(year) for year in years} - partition_years(cursor)
+    if not missing:
+        return
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [TABLE])
+    for year in sorted(missing - partition_years(cursor)):
+        # `year` is an int from a timestamp, never reader input.
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE}_{year:04d} PARTITION OF {TABLE} "
+                       f"FOR VALUES FROM ('{year:04d}-01-01 00:00:00+00') TO ('{year + 1:04d}-01-01 00:00:00+00')")
+
+
+def prepare(today) -> None:
+    """This year's partition and next year's, ahead of the first story of the year (making
+    one locks the table for a moment; better at night than in an editor's save)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        ensure_years(cursor, [today.year, today.year + 1])
+
+
 def refresh(ids: list[int]) -> int:
     """Index these stories as they are now (dropping any no longer live); returns how many
-    are indexed. One statement per batch: the text is made searchable inside PostgreSQL."""
+    are indexed. The text is made searchable inside PostgreSQL, a batch a statement.
+
+    A story's entry moves partition when its publication year changes, so an entry is
+    deleted and inserted again rather than updated in place; the stories' rows are locked
+    first (in id order), so two refreshes of one story take turns and never leave two
+    entries."""
     if not ids:
         return 0
-    params = {"ids": list(ids), "config": CONFIG, "live": list(LIVE)}
-    with connection.cursor() as cursor:
+    params = {"ids": sorted(set(ids)), "config": CONFIG, "live": list(LIVE)}
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE article_id = ANY(%(ids)s) AND article_id NOT IN "
-            "(SELECT id FROM content_article WHERE id = ANY(%(ids)s) AND status = ANY(%(live)s)"
-            " AND published_at IS NOT NULL)",
+            "SELECT extract(year FROM a.published_at AT TIME ZONE 'UTC')::int, a.status = ANY(%(live)s) "
+            "FROM content_article a WHERE a.id = ANY(%(ids)s) ORDER BY a.id FOR NO KEY UPDATE",
             params,
         )
+        ensure_years(cursor, {year for year, live in cursor.fetchall() if live and year is not None})
+        cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%(ids)s)", params)
         cursor.execute(
             f"""INSERT INTO {TABLE} (article_id, published_at, section_id, access, document)
             SELECT a.id, a.published_at, a.section_id, a.access, {_DOCUMENT}
             FROM content_article a
-            WHERE a.id = ANY(%(ids)s) AND a.status = ANY(%(live)s) AND a.published_at IS NOT NULL
-            ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,
-                section_id = EXCLUDED.section_id, access = EXCLUDED.access, document = EXCLUDED.document""",
+            WHERE a.id = ANY(%(ids)s) AND a.status = ANY(%(live)s) AND a.published_at IS NOT NULL""",
             params,
         )
         return cursor.rowcount
@@ -160,7 +199,7 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
     head = [CONFIG, text]
     with transaction.atomic(), connection.cursor() as cursor:
-        walk, lower, oldest = _plan(cursor, terms, condition, [*head, *params], params, where)
+        walk, lower, oldest = _plan(cursor, terms, condition, [*head, *params], where)
         anchor = _anchor(where)
         widened = 0
         # For this search alone: the matches come from the bitmaps, or (a word in most
@@ -222,30 +261,52 @@ def _estimate(cursor, source: str, params: list) -> float:
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def _plan(cursor, terms: Terms, condition: str, params: list, filter_params: list, where):
+def _shares(cursor, words) -> tuple[list[float], float, object]:
+    """(each word's share of the stories as the planner reckons it, the stories indexed,
+    the oldest one's time), in one statement.
+
+    The shares come from the column's statistics (its most common lexemes and their
+    shares; a lexeme not among them: half the least common's share, at most 0.5%, the
+    planner's own rule); no share when the table was never analysed. Asking the planner
+    word by word (EXPLAIN) costs 10-20 ms a word on a table of thirty partitions."""
+    cursor.execute(
+        """WITH s AS (SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats
+                      WHERE schemaname = current_schema() AND tablename = %s AND attname = 'document' AND inherited),
+                w AS (SELECT DISTINCT t.lexeme FROM unnest(%s::text[]) x, unnest(to_tsvector(%s::regconfig, x)) t)
+           SELECT (SELECT array_agg(coalesce(s.f[array_position(s.e, w.lexeme)],
+                                             least(0.005, s.f[cardinality(s.e) + 1] / 2))) FROM w, s),
+                  (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0) FROM pg_inherits i
+                   JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass),
+                  (SELECT min(published_at) FROM """ + TABLE + ")",
+        [TABLE, list(words), CONFIG, TABLE],
+    )
+    shares, stories, oldest = cursor.fetchone()
+    return [float(share) for share in shares or []], float(stories), oldest
+
+
+def _plan(cursor, terms: Terms, condition: str, params: list, where):
     """(walk the date index?, the start of the window of publication time expected to hold
     WINDOW_MARGIN x CANDIDATES matches or None for the whole archive, the oldest story's time).
 
     The planner estimates words that must all appear as if they were independent; the
     words of one headline are not (three from a real one: estimated 1,922, found 52,371,
-    and all of them were read). So the window is sized from the rarest word's estimate, an
-    upper bound on the matches, and a window that proves short is widened; the walk, which
-    costs more the rarer the matches, is chosen on the joint estimate, the lower bound."""
+    and all of them were read). So the window is sized from the rarest word's share (with
+    the filters' part of the joint estimate), an upper bound on the matches, and a window
+    that proves short is widened; the walk, which costs more the rarer the matches, is
+    chosen on the joint estimate, the lower bound."""
     estimate = _estimate(cursor, f"FROM {TABLE} d, (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q "
                                  f"WHERE d.document @@ q.q AND {condition}", params)
+    several = len(terms.groups) == 1 and len(terms.words) > 1
+    shares, stories, oldest = _shares(cursor, terms.words if several else [])
     ceiling = estimate
-    if len(terms.groups) == 1 and len(terms.words) > 1:
-        # Each word as the index holds it; a stop word ("from") holds nothing and bounds nothing.
-        cursor.execute("SELECT plainto_tsquery(%s::regconfig, w)::text FROM unnest(%s::text[]) w",
-                       [CONFIG, list(terms.words)])
-        lexemes = [row[0] for row in cursor.fetchall() if row[0]]
-        if len(lexemes) > 1:
-            ceiling = max(estimate, min(
-                _estimate(cursor, f"FROM {TABLE} d WHERE d.document @@ %s::tsquery AND {condition}",
-                          [lexeme, *filter_params]) for lexeme in lexemes))
-    cursor.execute(f"SELECT reltuples, (SELECT min(published_at) FROM {TABLE}) FROM pg_class "
-                   "WHERE oid = %s::regclass", [TABLE])
-    stories, oldest = cursor.fetchone()
+    if len(shares) > 1 and stories > 0 and all(share > 0 for share in shares):
+        # A stop word ("from") is no lexeme and bounds nothing. The filters' share: what the
+        # joint estimate keeps of the words' own (1 without filters).
+        joint = stories
+        for share in shares:
+            joint *= share
+        kept = 1.0 if condition == "TRUE" else min(1.0, estimate / joint)
+        ceiling = max(estimate, stories * min(shares) * kept)
     wanted = WINDOW_MARGIN * limits.CANDIDATES
     if oldest is None or stories <= 0 or ceiling <= wanted:
         return False, None, oldest
