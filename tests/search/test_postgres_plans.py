@@ -47,7 +47,7 @@ def corpus(monkeypatch):
 
 def page(text: str, estimate: float | None, monkeypatch, **filters) -> tuple[list[str], int, str]:
     if estimate is not None:
-        monkeypatch.setattr(postgres, "_estimate", lambda cursor, source, params: estimate)
+        monkeypatch.setattr(postgres, "_expected", lambda cursor, condition, params, shares, stories: estimate)
     with CaptureQueriesContext(connection) as captured:
         results = search.find(Query(text, Filters(**filters)))
     sql = " ".join(q["sql"] for q in captured.captured_queries)
@@ -81,7 +81,7 @@ def test_the_walk_and_the_window_keep_the_filters_and_a_date_filter_narrows_the_
     assert page("jute", 10, monkeypatch, since=since)[:2] == (["Mills 0", "Mills 1", "Mills 2"], 3)
 
 
-def test_the_real_estimate_is_the_planners(monkeypatch):
+def test_the_real_estimate_gives_the_same_page(monkeypatch):
     # No hand-set estimate: a common word and a rare one both give the ranked newest matches.
     common, rare = page("cotton", None, monkeypatch)[:2], page("silk", None, monkeypatch)[:2]
     assert common == page("cotton", 0, monkeypatch)[:2]
@@ -149,3 +149,14 @@ def test_the_migration_moves_an_unpartitioned_index_into_the_partitions():
         cursor.execute(f"SELECT count(*) FROM {postgres.TABLE}")
         assert cursor.fetchone()[0] == entries == 30
     assert page("jute", None, None)[1] == 4
+
+
+def test_words_without_filters_are_estimated_from_the_statistics_and_filters_by_the_planner():
+    def statements(text, **filters):
+        with CaptureQueriesContext(connection) as captured:
+            search.find(Query(text, Filters(**filters)))
+        return " ".join(q["sql"] for q in captured.captured_queries)
+
+    assert "EXPLAIN" not in statements("jute cotton")
+    assert "EXPLAIN" in statements("jute cotton", until=clock.now().date())
+    assert "EXPLAIN" in statements('"some jute"')  # a phrase: the planner's own estimate

@@ -203,8 +203,12 @@ def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[li
         anchor = _anchor(where)
         widened = 0
         # For this search alone: the matches come from the bitmaps, or (a word in most
-        # stories) from the walk of the date index.
+        # stories) from the walk of the date index; never from reading a whole partition
+        # (the planner prices testing a document at a fraction of its cost, 3.5 us: for
+        # three common words in one year's 30,000 stories it read them all, 107 ms against
+        # 14 from the bitmaps).
         cursor.execute("SET LOCAL enable_bitmapscan = off" if walk else "SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         while True:
             window, window_params = ("d.published_at >= %s AND d.published_at <= %s", [lower, where.now]) \
@@ -284,6 +288,19 @@ def _shares(cursor, words) -> tuple[list[float], float, object]:
     return [float(share) for share in shares or []], float(stories), oldest
 
 
+def _expected(cursor, condition: str, params: list, shares: list[float], stories: float) -> float:
+    """The query's matches as the planner would estimate them: from the words' shares when
+    the query is words that must all appear and nothing filters it (the planner's own
+    arithmetic, without planning thirty partitions: 4-6 ms), else by EXPLAIN."""
+    if condition == "TRUE" and shares and stories > 0:
+        expected = stories
+        for share in shares:
+            expected *= share
+        return expected
+    return _estimate(cursor, f"FROM {TABLE} d, (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q "
+                             f"WHERE d.document @@ q.q AND {condition}", params)
+
+
 def _plan(cursor, terms: Terms, condition: str, params: list, where):
     """(walk the date index?, the start of the window of publication time expected to hold
     WINDOW_MARGIN x CANDIDATES matches or None for the whole archive, the oldest story's time).
@@ -294,10 +311,9 @@ def _plan(cursor, terms: Terms, condition: str, params: list, where):
     the filters' part of the joint estimate), an upper bound on the matches, and a window
     that proves short is widened; the walk, which costs more the rarer the matches, is
     chosen on the joint estimate, the lower bound."""
-    estimate = _estimate(cursor, f"FROM {TABLE} d, (SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q "
-                                 f"WHERE d.document @@ q.q AND {condition}", params)
-    several = len(terms.groups) == 1 and len(terms.words) > 1
-    shares, stories, oldest = _shares(cursor, terms.words if several else [])
+    plain = len(terms.groups) == 1 and not terms.excluded and all(len(p) == 1 for p in terms.groups[0])
+    shares, stories, oldest = _shares(cursor, terms.words if plain else [])
+    estimate = _expected(cursor, condition, params, shares, stories)
     ceiling = estimate
     if len(shares) > 1 and stories > 0 and all(share > 0 for share in shares):
         # A stop word ("from") is no lexeme and bounds nothing. The filters' share: what the
