@@ -183,17 +183,17 @@ WORK_MEM = "32MB"
 def find(text: str, terms: Terms, where, *, offset: int, limit: int) -> tuple[list[int], int]:
     """(ids of the page, matches counted up to MAX_RESULTS).
 
-    Ranking reads the newest CANDIDATES matches. Where to find them: the planner's own
-    estimate of the query's matches (from the column's statistics; EXPLAIN, no rows read)
-    sizes a window of publication time that should hold WINDOW_MARGIN times CANDIDATES of
-    them, at the archive's mean rate of stories; the GIN index and the date index are then
-    ANDed as bitmaps, so only the window's matches are read from the table. Left to itself,
-    the planner walked the date index and tested every story's document for a word in one
-    story of a hundred: 140,000 documents read, half a second warm and tens cold. A query
-    with fewer matches than the window would need reads them all; one in most stories is
-    found by that walk after all (see WALK_COST), which then stops early; a window that holds
-    fewer than CANDIDATES is widened (sized again from what it held, twice, then to the whole
-    archive), so the result is the same as ranking the newest CANDIDATES without a window.
+    Ranking reads the newest CANDIDATES matches. Where to find them: an estimate of the
+    query's matches (``_expected``: the column's statistics, or EXPLAIN; no rows read) sizes
+    a window of publication time that should hold WINDOW_MARGIN times CANDIDATES of them, at
+    the archive's mean rate of stories; only the partitions of the years the window spans
+    are read, their GIN bitmaps filtered by the window's dates. Left to itself, the planner
+    walked the date index and tested every story's document for a word in one story of a
+    hundred: 140,000 documents read, half a second warm and tens cold. A query with fewer
+    matches than the window would need reads them all; one in most stories is found by that
+    walk after all (see WALK_COST), which then stops early; a window that holds fewer than
+    CANDIDATES is widened (sized again from what it held, twice, then to the whole archive),
+    so the result is the same as ranking the newest CANDIDATES without a window.
     """
     condition, params = sql_filters.sql(where, "d", lambda v: v, until_now=False)
     query = "(SELECT websearch_to_tsquery(%s::regconfig, %s) AS q) q"
