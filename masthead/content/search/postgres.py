@@ -291,7 +291,8 @@ def _shares(cursor, words) -> tuple[list[float], float, object]:
 def _expected(cursor, condition: str, params: list, shares: list[float], stories: float) -> float:
     """The query's matches as the planner would estimate them: from the words' shares when
     the query is words that must all appear and nothing filters it (the planner's own
-    arithmetic, without planning thirty partitions: 4-6 ms), else by EXPLAIN."""
+    arithmetic, without planning thirty partitions: 4-6 ms), else by EXPLAIN (no shares are
+    given for a query of phrases, "or" or exclusions)."""
     if condition == "TRUE" and shares and stories > 0:
         expected = stories
         for share in shares:
@@ -311,9 +312,10 @@ def _plan(cursor, terms: Terms, condition: str, params: list, where):
     the filters' part of the joint estimate), an upper bound on the matches, and a window
     that proves short is widened; the walk, which costs more the rarer the matches, is
     chosen on the joint estimate, the lower bound."""
-    plain = len(terms.groups) == 1 and not terms.excluded and all(len(p) == 1 for p in terms.groups[0])
-    shares, stories, oldest = _shares(cursor, terms.words if plain else [])
-    estimate = _expected(cursor, condition, params, shares, stories)
+    # One group (no "or"): every word of it must appear, so each bounds the matches.
+    shares, stories, oldest = _shares(cursor, terms.words if len(terms.groups) == 1 else [])
+    words_only = len(terms.groups) == 1 and not terms.excluded and all(len(p) == 1 for p in terms.groups[0])
+    estimate = _expected(cursor, condition, params, shares if words_only else [], stories)
     ceiling = estimate
     if len(shares) > 1 and stories > 0 and all(share > 0 for share in shares):
         # A stop word ("from") is no lexeme and bounds nothing. The filters' share: what the
