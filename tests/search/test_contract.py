@@ -96,7 +96,7 @@ def test_recency_orders_equal_matches(publication):
 def test_the_ranking_order_of_a_known_corpus(publication):
     # Where the word is (headline > standfirst > body) outweighs a few days; among equal
     # matches the newer first. (How far an old headline match falls behind a new body
-    # match is the engines' own: bm25 and ts_rank weigh length differently.)
+    # match is the engines' own: ts_rank weighs a document's length, SQLite counts the matches.)
     story("Jute mills reopen", body="Workers return.", ago=10 * DAY)
     story("Mills reopen", standfirst="Jute workers return.", ago=HOUR)
     story("Looms idle", body="Some jute.", ago=30 * DAY)
@@ -202,6 +202,19 @@ def test_pages_follow_each_other_and_count_the_matches(publication):
     assert not set(first.ids) & set(second.ids)
     assert found("cricket", page=1, per_page=20)[0] == "Cricket score 00"
     assert search.find(Query("cricket"), page=search.MAX_RESULTS).ids == []
+    past = search.find(Query("cricket"), page=3, per_page=20)
+    assert past.ids == [] and past.total == 25  # past the last page, still counted
+
+
+def test_the_count_stops_at_the_matches_a_reader_can_page_through(publication, monkeypatch):
+    monkeypatch.setattr(search.limits, "MAX_RESULTS", 7)
+    monkeypatch.setattr(search.limits, "CANDIDATES", 9)
+    for n in range(12):
+        story(f"Rupee close {n:02d}", ago=(n + 1) * HOUR)
+
+    assert search.find(Query("rupee"), page=1, per_page=5).total == 7
+    assert search.find(Query("rupee"), page=2, per_page=5).total == 7
+    assert search.find(Query("rupee"), page=9, per_page=5).total == 7
 
 
 @pytest.mark.parametrize("odd", [
