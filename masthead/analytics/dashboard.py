@@ -194,7 +194,7 @@ def revenue(f: Filters) -> list[Chart]:
     mrr = [0] * len(buckets)
     active = {plan: [0] * len(buckets) for plan in plans}
     flows = {k: [0] * len(buckets) for k in ("new", "renewed", "recovered", "failed", "cancelled", "ended_voluntary",
-                                               "ended_involuntary", "refunds", "refunded", "revenue")}
+                                               "ended_involuntary", "refunds", "refunded", "revenue", "gifts")}
     for r in rows:
         i = index[period_of(r["day"], f.grain)]
         if r["day"] == last_day[i]:
@@ -223,9 +223,9 @@ def revenue(f: Filters) -> list[Chart]:
     )
     names = [("new", "New"), ("renewed", "Renewed"), ("recovered", "Recovered (dunning)"), ("failed", "Failed charges"),
              ("cancelled", "Cancelled"), ("ended_voluntary", "Ended: voluntary"),
-             ("ended_involuntary", "Ended: involuntary"), ("refunds", "Refunds")]
+             ("ended_involuntary", "Ended: involuntary"), ("gifts", "Gifts"), ("refunds", "Refunds")]
     movement = Chart(
-        "movement", "New, renewed, cancelled, ended, refunded",
+        "movement", "New, renewed, cancelled, ended, gifts, refunded",
         charts.line_chart("Subscription movement", labels,
                           {name: flows[k] for k, name in names if k in ("new", "renewed", "cancelled", "ended_voluntary",
                                                                          "ended_involuntary")}),
@@ -286,13 +286,15 @@ def headline(f: Filters) -> dict:
     last = RevenueDay.objects.filter(day__lte=f.last).order_by("-day").values_list("day", flat=True).first()
     current = RevenueDay.objects.filter(day=last).aggregate(mrr=Sum("mrr"), active=Sum("active")) if last else {}
     flows = RevenueDay.objects.filter(day__gte=f.first, day__lte=f.last).aggregate(
-        new=Sum("new"), cancelled=Sum("cancelled"), revenue=Sum("revenue"), refunded=Sum("refunded"))
+        new=Sum("new"), cancelled=Sum("cancelled"), gifts=Sum("gifts"), revenue=Sum("revenue"),
+        refunded=Sum("refunded"))
     views = FunnelTotal.objects.filter(day__gte=f.first, day__lte=f.last, kind="paywall_view").aggregate(n=Sum("count"))
     mrr_now, active = current.get("mrr") or 0, current.get("active") or 0
     return {
         "mrr": rupees(mrr_now), "arr": rupees(mrr_now * 12), "active": format_number(active),
         "arpu": rupees(round(mrr_now / active)) if active else "–",
         "new": format_number(flows["new"] or 0), "cancelled": format_number(flows["cancelled"] or 0),
+        "gifts": format_number(flows["gifts"] or 0),
         "revenue": rupees(flows["revenue"] or 0), "refunded": rupees(flows["refunded"] or 0),
         "paywall_views": format_number(views["n"] or 0),
     }

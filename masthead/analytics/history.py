@@ -1,20 +1,20 @@
 """The books as plain facts for the metric definitions (masthead.analytics.metrics).
 
 Reads billing's subscriptions and ledger in two queries and builds SubscriptionFacts:
-refunds are matched to the charge they returned by the gateway's payment reference.
+refunds are matched to the charge they returned by the gateway's payment reference. A
+gift's ledger entries (one charge, any refunds) become GiftFacts in one more query.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from masthead.analytics.metrics import Charge, SubscriptionFacts
+from masthead.analytics.metrics import Charge, GiftFacts, SubscriptionFacts
+from masthead.billing.models import LedgerEntry, Subscription
 
 
 def load(subscription_ids=None) -> list[SubscriptionFacts]:
     """Every subscription's life (or those given), with its charges, refunds and failures."""
-    from masthead.billing.models import LedgerEntry, Subscription
-
     subs = Subscription.objects.all()
     entries = LedgerEntry.objects.all()
     if subscription_ids is not None:
@@ -49,8 +49,22 @@ def load(subscription_ids=None) -> list[SubscriptionFacts]:
     return found
 
 
+def gifts() -> list[GiftFacts]:
+    """Every paid gift: its charge and refunds, under the plan given. (A failed payment is
+    no revenue and no subscription: it is not counted.)"""
+    charges: dict[int, tuple] = {}
+    refunds: dict[int, list] = defaultdict(list)
+    for gift, kind, amount, code, at in (LedgerEntry.objects.filter(gift__isnull=False, subscription__isnull=True)
+                                         .order_by("created_at", "pk")
+                                         .values_list("gift_id", "kind", "amount", "plan__code", "created_at")):
+        if kind == LedgerEntry.Kind.CHARGE:
+            charges.setdefault(gift, (code, amount, at))
+        elif kind == LedgerEntry.Kind.REFUND:
+            refunds[gift].append((at, amount))
+    return [GiftFacts(id=gift, plan=code, amount=amount, paid_at=at, refunds=tuple(refunds.get(gift, ())))
+            for gift, (code, amount, at) in charges.items()]
+
+
 def details() -> dict[int, tuple]:
     """{subscription pk: (user pk, return_to)} for attribution."""
-    from masthead.billing.models import Subscription
-
     return {pk: (user, to) for pk, user, to in Subscription.objects.values_list("pk", "user_id", "return_to")}

@@ -17,6 +17,9 @@ The definitions the dashboard prints (DEFINITIONS) are the ones computed here:
 - A *cohort* is the month of a subscription's first payment; its retention at age k is the
   share of the cohort paid at the end of the k-th month after (or now, for this month).
 - A *recovery* (dunning) is a payment that follows a failed renewal attempt.
+- A *gift* (months of a plan bought once for someone else) is revenue on the day it was
+  paid and a refund on the day it was refunded; it never renews, so it adds nothing to MRR,
+  paid subscribers, churn or cohorts.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ DEFINITIONS = [
     ("Net revenue retention", "MRR at a month's end from the subscriptions paid at its start, ÷ MRR at its start."),
     ("Cohort retention", "Subscriptions grouped by the month of their first payment: the share still paid at the end "
                          "of each later month."),
+    ("Gifts", "Gift subscriptions paid in the period, under the plan given. Their price after GST is revenue on the "
+              "day of payment (and a refund, if refunded); they never renew, so they are not in MRR or churn."),
     ("Conversion", "Each funnel step ÷ the step before it."),
 ]
 
@@ -77,6 +82,17 @@ class SubscriptionFacts:
     @property
     def first_paid(self) -> dt.datetime | None:
         return min((c.at for c in self.charges), default=None)
+
+
+@dataclass(frozen=True)
+class GiftFacts:
+    """A gift's payment as the books show it: one charge, and what was refunded of it."""
+
+    id: int
+    plan: str
+    amount: int                 # paise, GST included
+    paid_at: dt.datetime
+    refunds: tuple[tuple[dt.datetime, int], ...] = ()
 
 
 def after_gst(amount: int, rate: int) -> Fraction:
@@ -163,11 +179,21 @@ class PlanDay:
     refunds: int = 0
     refunded: int = 0
     revenue: Fraction = field(default_factory=Fraction)
+    gifts: int = 0
 
 
-def period_figures(subs, start: dt.datetime, end: dt.datetime, rate: int) -> dict[str, PlanDay]:
-    """Per plan: who was paid at the end, and what happened during [start, end)."""
+def period_figures(subs, start: dt.datetime, end: dt.datetime, rate: int, gifts=()) -> dict[str, PlanDay]:
+    """Per plan: who was paid at the end, and what happened during [start, end), gifts'
+    payments and refunds included."""
     days: dict[str, PlanDay] = defaultdict(PlanDay)
+    for gift in gifts:
+        if _in(gift.paid_at, start, end):
+            days[gift.plan].gifts += 1
+            days[gift.plan].revenue += after_gst(gift.amount, rate)
+        for when, amount in gift.refunds:
+            if _in(when, start, end):
+                days[gift.plan].refunds += 1
+                days[gift.plan].refunded += amount
     last = end - dt.timedelta(microseconds=1)
     for sub in subs:
         charge = covering(sub, last)

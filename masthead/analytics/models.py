@@ -85,7 +85,8 @@ class FunnelSlice(models.Model):
 
 
 class RevenueDay(models.Model):
-    """One plan's subscription figures at the end of one publication day."""
+    """One plan's subscription figures at the end of one publication day, and its gifts'
+    payments and refunds that day."""
 
     day = models.DateField()
     plan = models.CharField(max_length=40)
@@ -101,7 +102,8 @@ class RevenueDay(models.Model):
     ended_involuntary = models.PositiveIntegerField(default=0)
     refunds = models.PositiveIntegerField(default=0)
     refunded = models.BigIntegerField(default=0, help_text="Paise refunded (with GST).")
-    revenue = models.BigIntegerField(default=0, help_text="Paise charged after GST.")
+    revenue = models.BigIntegerField(default=0, help_text="Paise charged after GST, gifts' payments included.")
+    gifts = models.PositiveIntegerField(default=0, help_text="Gift subscriptions of the plan paid that day.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "plan"], name="analytics_revenue_day_once")]

@@ -254,7 +254,7 @@ def _experiment_rows(day, start, end, subs, attributor, rate) -> list[Experiment
     return rows
 
 
-def rollup_day(day: dt.date, subs, attributor, tz, rate) -> tuple[int, bool]:
+def rollup_day(day: dt.date, subs, attributor, tz, rate, gifts=()) -> tuple[int, bool]:
     """Rewrite one day's rollups. Returns (raw events read, kept earlier funnel counts)."""
     start, end = day_bounds(day, tz)
     with transaction.atomic():
@@ -274,8 +274,8 @@ def rollup_day(day: dt.date, subs, attributor, tz, rate) -> tuple[int, bool]:
             RevenueDay(day=day, plan=plan, active=f.active, mrr=round(f.mrr), checkouts=f.checkouts, new=f.new,
                        renewed=f.renewed, recovered=f.recovered, failed=f.failed, cancelled=f.cancelled,
                        ended_voluntary=f.ended_voluntary, ended_involuntary=f.ended_involuntary, refunds=f.refunds,
-                       refunded=f.refunded, revenue=round(f.revenue))
-            for plan, f in sorted(metrics.period_figures(subs, start, end, rate).items())
+                       refunded=f.refunded, revenue=round(f.revenue), gifts=f.gifts)
+            for plan, f in sorted(metrics.period_figures(subs, start, end, rate, gifts).items())
         ])
         if not keep:  # an arm's paywall views come from the raw events: kept with them
             ExperimentDay.objects.filter(day=day).delete()
@@ -328,13 +328,14 @@ def rollup_days(first: dt.date, last: dt.date, *, progress=None) -> Summary:
     tz = zone()
     rate = _rate()
     subs = history.load()
+    gifts = history.gifts()
     attributor = Attributor(subs, day_bounds(first, tz)[0], day_bounds(last, tz)[1])
     summary = Summary()
     total = (last - first).days + 1
     months = []
     for i in range(total):
         day = first + dt.timedelta(days=i)
-        events, kept = rollup_day(day, subs, attributor, tz, rate)
+        events, kept = rollup_day(day, subs, attributor, tz, rate, gifts)
         summary.days += 1
         summary.events += events
         summary.kept += kept

@@ -87,6 +87,19 @@ def test_the_desk_shows_each_chart_with_its_table_and_definitions(client, analys
     assert "Net revenue retention" in page and "counts 1/24 of its price" in page
 
 
+def test_gifts_sold_are_on_the_desk_in_its_revenue(client, analyst, plans, make_user, subscribe, give):
+    subscribe(make_user("one"), plans["smart-essential"])
+    give(plans["smart-essential"], 6)
+    rollup.rollup_days(TODAY, TODAY)
+    client.force_login(analyst)
+    page = client.get("/admin/revenue/", {"from": "2026-06-01", "to": "2026-06-15", "grain": "day"}).content.decode()
+    assert "<li>Gifts sold<strong>1</strong></li>" in page
+    assert "₹3,432.20" in page  # ₹2,700 + ₹1,350 after GST, in the movement table's revenue
+    assert "they are not in MRR or churn" in page  # the definition
+    csv = client.get("/admin/revenue/csv/movement/", {"from": "2026-06-15", "to": "2026-06-15", "grain": "day"})
+    assert b",343220" in csv.content
+
+
 def test_the_admin_index_links_the_desk_for_analysts(client, analyst):
     client.force_login(analyst)
     assert client.get("/admin/analytics/funnelday/")["Location"] == "/admin/revenue/"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.test import Client
 
 from masthead.analytics import events, rollup
+from masthead.billing.gateways.sandbox import DECLINED
 from masthead.analytics.models import (
     AttributionDay, CohortCell, Event, FunnelDay, FunnelSlice, FunnelTotal, MonthRevenue, RevenueDay, RolledUpDay,
 )
@@ -98,7 +100,7 @@ def _snapshot():
 
     return (
         rows(FunnelDay, "day", "kind", "reason", "section", "referrer", "device", "channel", "variant", "count", "revenue"),
-        rows(RevenueDay, "day", "plan", "active", "mrr", "checkouts", "new", "renewed", "cancelled", "revenue"),
+        rows(RevenueDay, "day", "plan", "active", "mrr", "checkouts", "new", "renewed", "cancelled", "revenue", "gifts"),
         rows(AttributionDay, "day", "article_id", "headline", "section", "referrer", "subscriptions", "revenue"),
         rows(MonthRevenue, "month", "active_start", "active_end", "mrr_end"),
         rows(CohortCell, "cohort", "age", "size", "retained"),
@@ -136,6 +138,30 @@ def test_a_subscription_is_attributed_to_the_article_and_referrer_that_led_to_it
     assert (revenue.plan, revenue.active, revenue.mrr, revenue.new, revenue.checkouts) == (
         "smart-essential", 1, 19068, 1, 1)
     assert CohortCell.objects.get().size == 1
+
+
+def test_a_gift_is_revenue_on_the_day_it_is_paid_and_a_refund_on_the_day_it_is_refunded(
+        publication, plans, make_user, subscribe, give, django_capture_on_commit_callbacks):
+    from masthead.billing import gifts
+
+    subscribe(make_user("ravi"), plans["smart-essential"])
+    gift = give(plans["smart-essential"], 6)  # ₹1,350 with GST
+    give(plans["smart-quarterly"], 3, card=DECLINED)  # a failed payment is no revenue
+    rollup.rollup_days(DAY, DAY)
+    row = RevenueDay.objects.get(day=DAY, plan="smart-essential")
+    # The subscription's ₹2,700 and the gift's ₹1,350, after 18% GST (₹4,050 / 1.18, summed
+    # before rounding); the gift adds no MRR.
+    assert (row.active, row.mrr, row.new, row.gifts, row.revenue) == (1, 19068, 1, 1, 343220)
+    assert not RevenueDay.objects.filter(plan="smart-quarterly").exclude(gifts=0).exists()
+
+    with clock.travel(IST_JUST_AFTER_MIDNIGHT + dt.timedelta(days=1), frozen=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            gifts.refund(gift)
+        rollup.rollup_days(DAY, DAY + dt.timedelta(days=1))
+    assert RevenueDay.objects.get(day=DAY, plan="smart-essential").revenue == 343220  # paid that day
+    refunded = RevenueDay.objects.get(day=DAY + dt.timedelta(days=1), plan="smart-essential")
+    assert (refunded.gifts, refunded.refunds, refunded.refunded, refunded.revenue, refunded.active) == (
+        0, 1, 135000, 0, 1)
 
 
 def test_rolling_a_day_up_again_gives_the_same_numbers(business, plans, make_user, subscribe, settings):
@@ -236,3 +262,17 @@ def test_an_account_s_raw_events_are_exported_and_erased_with_it(business, make_
     personal_data.erase(reader)
     assert Event.objects.count() == 0 and Assignment.objects.count() == 0
     assert FunnelTotal.objects.get(day=DAY, kind="paywall_view").count == 1  # the counts stay
+
+
+def test_the_migration_rolls_up_again_the_days_of_gifts_sold_before_it(publication, plans, give):
+    from django.apps import apps
+
+    migration = importlib.import_module("masthead.analytics.migrations.0002_revenue_day_gifts")
+    give(plans["smart-essential"], 6)
+    rollup.rollup_days(DAY, DAY)
+    RevenueDay.objects.update(gifts=0, revenue=0)  # as rolled up before gifts were counted
+
+    migration.roll_up_gift_days(apps, None)
+
+    row = RevenueDay.objects.get(day=DAY, plan="smart-essential")
+    assert (row.gifts, row.revenue) == (1, 114407)

@@ -6,7 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 from masthead.analytics.metrics import (
-    Charge, SubscriptionFacts, active_by_plan, after_gst, arpu, cohorts, month_figures, mrr, mrr_by_plan,
+    Charge, GiftFacts, SubscriptionFacts, active_by_plan, after_gst, arpu, cohorts, month_figures, mrr, mrr_by_plan,
     period_figures, recoveries,
 )
 
@@ -133,6 +133,16 @@ def test_period_figures_count_what_happened_in_the_period():
     assert (day.refunds, day.refunded) == (1, 50000)
     assert day.active == 3
     assert round(day.revenue) == 228814  # 2,700 after GST
+
+
+def test_a_gift_is_revenue_when_paid_and_a_refund_when_refunded_never_mrr():
+    code, amount, months = ESSENTIAL
+    gift = GiftFacts(id=1, plan=code, amount=135000, paid_at=at(3, 10), refunds=((at(4, 2), 135000),))
+    paid = period_figures([], at(3, 10) - dt.timedelta(hours=6), at(3, 11) - dt.timedelta(hours=6), GST, [gift])[code]
+    assert (paid.gifts, round(paid.revenue), paid.refunds, paid.active, paid.mrr, paid.new) == (1, 114407, 0, 0, 0, 0)
+    back = period_figures([], at(4, 2) - dt.timedelta(hours=6), at(4, 3) - dt.timedelta(hours=6), GST, [gift])[code]
+    assert (back.gifts, back.revenue, back.refunds, back.refunded) == (0, 0, 1, 135000)
+    assert period_figures([], at(5), at(6), GST, [gift]) == {}
 
 
 def test_cohorts_follow_each_first_payment_month():
