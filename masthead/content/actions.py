@@ -166,18 +166,13 @@ def revise_article(article: Article, *, headline: str, standfirst: str, body: st
     return article
 
 
-def set_lead_image(article: Article, *, name: str, content: bytes, alt: str = "", caption: str = "",
-                   credit: str = "") -> Article:
-    """Store a lead picture through Django's storage and show it with its caption and credit."""
-    from django.core.files.base import ContentFile
-
+def set_lead_picture(article: Article, picture) -> Article:
+    """Show a library picture (content.pictures.Picture) as the story's lead, with its
+    renditions, caption and credit."""
     with transaction.atomic(), revisions.recording(None, "Lead picture set"):
         row = _locked(article)
-        row.lead_image.save(name, ContentFile(content), save=False)
-        row.lead_image_alt = alt[:300]
-        row.lead_image_caption = caption[:300]
-        row.lead_image_credit = credit[:200]
-        fields = ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit", "modified_at"]
+        row.lead_picture = picture
+        fields = ["lead_picture", "modified_at"]
         row.save(update_fields=fields)
         content_changed()
     _copy_back(row, article, fields)

@@ -22,10 +22,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, UnidentifiedImageError
 
 from masthead.content import actions as content_actions
+from masthead.content import picture_actions
 from masthead.content.models import Article
 from masthead.content.sanitize import clean_html
 from masthead.core import clock
@@ -226,13 +229,14 @@ PICTURE_TYPES = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
 
 def attach_picture(article: Article, item: WireItem, fetch: Callable[[str], bytes] | None, tally: Tally) -> None:
-    """The item's first picture that can be fetched and is a real image becomes the lead image.
-    A missing or broken picture is noted and never blocks the text."""
-    if fetch is None or not item.pictures or article.lead_image:
+    """The item's first picture that can be fetched and that the picture library takes (a real
+    JPEG, PNG, WebP or GIF, large enough for its renditions) joins the library and becomes the
+    story's lead picture, with its caption and credit. A missing, broken or refused picture
+    is noted with the reason and never blocks the text."""
+    if fetch is None or not item.pictures or article.lead_picture_id or article.lead_image:
         return
-    from PIL import Image, UnidentifiedImageError
-
     for picture in item.pictures:
+        stem = os.path.splitext(os.path.basename(picture.href.split("?")[0]))[0][:60] or "picture"
         try:
             data = fetch(picture.href)
             with Image.open(io.BytesIO(data)) as image:
@@ -240,13 +244,16 @@ def attach_picture(article: Article, item: WireItem, fetch: Callable[[str], byte
                 image.verify()
             if kind not in PICTURE_TYPES:
                 raise ValueError(f"a {kind} picture is not one the site shows")
+            added = picture_actions.add_picture(name=f"{stem}.{PICTURE_TYPES[kind]}", content=data,
+                                                alt=picture.alt or item.headline, caption=picture.caption,
+                                                credit=picture.credit)
+        except ValidationError as exc:
+            tally.notes.append(f"“{article.headline}”: picture {picture.href[:120]} not used ({' '.join(exc.messages)})")
+            continue
         except (OSError, ValueError, UnidentifiedImageError, Exception) as exc:  # noqa: BLE001 - never block the text
             tally.notes.append(f"“{article.headline}”: picture {picture.href[:120]} not used ({exc})")
             continue
-        stem = os.path.splitext(os.path.basename(picture.href.split("?")[0]))[0][:60] or "picture"
-        content_actions.set_lead_image(article, name=f"{stem}.{PICTURE_TYPES[kind]}", content=data,
-                                       alt=picture.alt or item.headline, caption=picture.caption,
-                                       credit=picture.credit)
+        content_actions.set_lead_picture(article, added)
         return
 
 

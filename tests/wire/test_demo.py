@@ -25,7 +25,7 @@ def test_the_demo_wire_source_and_its_stories(publication, news):
         assert (again.new, again.updated, again.ignored) == (0, 0, 4)
         assert articles.count() == 3 and WireStory.objects.count() == 3 and Revision.objects.count() == 4
         ferry = articles.get(headline__startswith="Ferry")
-        assert ferry.headline.endswith("full timetable from Friday") and ferry.lead_image
+        assert ferry.headline.endswith("full timetable from Friday") and ferry.lead_picture
         assert ferry.credit == "By Mitali Bose, BBW"
         assert articles.get(headline__startswith="Tea").credit == "BBW"
         html = Client().get(ferry.get_absolute_url(), follow=True).content.decode()

@@ -8,9 +8,11 @@ import json
 import shutil
 
 import pytest
+from PIL import Image
 
 from masthead.content import actions as content_actions
 from masthead.content.models import Article
+from masthead.content.pictures import Picture
 from masthead.core import clock
 from masthead.wire import actions
 from masthead.wire.models import Quarantined, Revision, SubjectMapping, WireStory
@@ -231,18 +233,36 @@ def test_the_disclaimer_is_on_the_page_in_the_api_and_in_feeds_and_survives_upda
     assert DISCLAIMER not in article.body  # a line of its source, never of the text: an update cannot drop it
 
 
-def test_a_picture_becomes_the_lead_image_with_caption_and_credit(wire, client, tmp_path):
+def test_a_picture_joins_the_library_as_the_lead_picture_with_caption_credit_and_renditions(
+        wire, client, tmp_path, django_capture_on_commit_callbacks):
     shutil.copytree(OWN_SAMPLES / "pictures", tmp_path / "pictures")
     shutil.copy(OWN_SAMPLES / "ninjs-1.x-v1.json", tmp_path / "story.json")
 
-    actions.ingest_paths(wire, [str(tmp_path / "story.json")])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.ingest_paths(wire, [str(tmp_path / "story.json")])
 
-    article = Article.objects.get()
-    assert article.lead_image.name.endswith(".png")
-    assert (article.lead_image_caption, article.lead_image_credit) == (
-        "Commuters under umbrellas on Marine Drive.", "Photo: R. Iyer / AFP")
+    article = Article.objects.select_related("lead_picture").get()
+    picture = article.lead_picture
+    assert not article.lead_image
+    assert picture.image.name.endswith(".png") and (picture.width, picture.height) == (640, 427)
+    assert (picture.caption, picture.credit) == ("Commuters under umbrellas on Marine Drive.", "Photo: R. Iyer / AFP")
+    assert picture.renditions_ready  # made after the commit, as for an editor's upload
     html = read_page(client, article.get_absolute_url()).content.decode()
-    assert article.lead_image.url in html and "Photo: R. Iyer / AFP" in html
+    assert f"/media/renditions/{picture.pk}/wide-" in html and "Photo: R. Iyer / AFP" in html
+    # Ingested again, the story keeps its one picture.
+    actions.ingest_paths(wire, [str(tmp_path / "story.json")])
+    assert Picture.objects.count() == 1
+
+
+def test_a_picture_too_small_for_the_library_is_explained_and_the_text_ingests(wire, tmp_path):
+    (tmp_path / "pictures").mkdir()
+    Image.new("RGB", (120, 80), (90, 90, 90)).save(tmp_path / "pictures" / "marine-drive.png")
+    shutil.copy(OWN_SAMPLES / "ninjs-1.x-v1.json", tmp_path / "story.json")
+
+    tally = actions.ingest_paths(wire, [str(tmp_path / "story.json")])
+
+    assert tally.new == 1 and Article.objects.get().lead_picture is None and not Picture.objects.exists()
+    assert any("not used" in note and "120 pixels wide; at least 320" in note for note in tally.notes), tally.notes
 
 
 def test_a_missing_or_broken_picture_never_blocks_the_text(wire, tmp_path):
@@ -254,7 +274,7 @@ def test_a_missing_or_broken_picture_never_blocks_the_text(wire, tmp_path):
     tally = actions.ingest_paths(wire, [str(tmp_path)])
 
     assert tally.new == 2 and tally.quarantined == 1  # the item without a guid
-    assert all(not a.lead_image for a in Article.objects.all())
+    assert all(not a.lead_image and a.lead_picture is None for a in Article.objects.all())
     assert sum("not used" in note for note in tally.notes) == 2
 
 
@@ -265,7 +285,7 @@ def test_a_picture_outside_the_folder_is_never_read(wire, tmp_path):
 
     tally = actions.ingest_paths(wire, [str(tmp_path / "story.json")])
 
-    assert tally.new == 1 and not Article.objects.get().lead_image
+    assert tally.new == 1 and Article.objects.get().lead_picture is None
     assert any("outside the folder" in note for note in tally.notes)
 
 
@@ -297,5 +317,5 @@ def test_a_newsml_remote_picture_beside_the_file_becomes_the_lead_image(wire, tm
     actions.ingest_paths(wire, [str(tmp_path / "message.xml")])
 
     port = Article.objects.get(headline__startswith="Cargo")
-    assert port.lead_image.name.endswith(".png") and port.lead_image_alt == "Cargo at JNPA port hits a record"
+    assert port.lead_picture.image.name.endswith(".png") and port.lead_picture.alt == "Cargo at JNPA port hits a record"
     assert port.credit == "By Leena Dutta, AFP"

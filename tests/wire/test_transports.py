@@ -193,7 +193,7 @@ def test_the_watched_folder_moves_done_files_aside_and_keeps_failed_ones_with_th
     assert "refused: the XML declares a DTD" in (inbox / "failed" / "billion-laughs.xml.error.txt").read_text()
     assert sorted(Quarantined.objects.values_list("name", flat=True)) == [
         str(inbox / "billion-laughs.xml"), str(inbox / "truncated.json")]
-    assert Article.objects.get(headline__startswith="Monsoon").lead_image  # the picture beside it was found
+    assert Article.objects.get(headline__startswith="Monsoon").lead_picture  # the picture beside it was found
     assert (inbox / ".hidden.json").exists()
 
 
