@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from masthead.billing.gateways.sandbox import SUCCEEDS, SandboxGateway, SandboxStore
+from tests.billing.gift_checkout import buy_gift
 
 
 @pytest.fixture(autouse=True)
@@ -69,19 +70,8 @@ def subscribe(sandbox, django_capture_on_commit_callbacks):
 @pytest.fixture
 def give(sandbox, django_capture_on_commit_callbacks):
     """Buy a gift subscription through the sandbox's checkout (a one-time payment)."""
-    from masthead.billing import gifts
-
     def buy(plan, months: int = 12, buyer=None, card: str = SUCCEEDS):
-        order = gifts.GiftOrder(plan=plan, months=months, recipient_email="meera@example.in", recipient_name="Meera",
-                                message="", deliver_on=gifts.local_today(), buyer_name="Ravi",
-                                buyer_email=buyer.email if buyer else "ravi@example.in")
-        gift, start = gifts.start_purchase(order, buyer, return_url="http://testserver/gift/return/sandbox/",
-                                           cancel_url="http://testserver/gift/", gateway=sandbox)
-        payment, _ = sandbox.pay(sandbox.read_checkout(start.redirect_url.rstrip("/").rsplit("/", 1)[1]), card)
-        with django_capture_on_commit_callbacks(execute=True):
-            gifts.confirm_payment("sandbox", payment)
-        gift.refresh_from_db()
-        return gift
+        return buy_gift(sandbox, django_capture_on_commit_callbacks, plan, months, buyer=buyer, card=card, message="")
 
     return buy
 

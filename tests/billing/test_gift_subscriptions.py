@@ -19,6 +19,7 @@ from masthead.billing.gateways.sandbox import DECLINED, SIGNATURE_HEADER, SUCCEE
 from masthead.billing.models import Gift, Invoice, LedgerEntry, Subscription, WebhookEvent
 from masthead.billing.periods import add_months
 from masthead.core import clock
+from tests.billing import gift_checkout
 from tests.instants import IST_JUST_AFTER_MIDNIGHT, IST_JUST_BEFORE_MIDNIGHT, ORDINARY_DAY
 
 PLAN_BENEFITS = from_codes(PLAN_CODES)
@@ -29,17 +30,8 @@ LINK = re.compile(r"http://\S+/gift/redeem/\S+/")
 def buy_gift(sandbox, django_capture_on_commit_callbacks):
     """Buy a gift through the sandbox's checkout; returns the gift (paid, or not with a declined card)."""
 
-    def buy(plan, months=6, *, buyer=None, deliver_on=None, card=SUCCEEDS, message="Happy birthday, Meera!"):
-        order = gifts.GiftOrder(plan=plan, months=months, recipient_email="meera@example.in", recipient_name="Meera",
-                                message=message, deliver_on=deliver_on or gifts.local_today(),
-                                buyer_email=buyer.email if buyer else "ravi@example.in", buyer_name="Ravi")
-        gift, start = gifts.start_purchase(order, buyer, return_url="http://testserver/gift/return/sandbox/",
-                                           cancel_url="http://testserver/gift/", gateway=sandbox)
-        payment, _ = sandbox.pay(sandbox.read_checkout(start.redirect_url.rstrip("/").rsplit("/", 1)[1]), card)
-        with django_capture_on_commit_callbacks(execute=True):
-            gifts.confirm_payment("sandbox", payment)
-        gift.refresh_from_db()
-        return gift
+    def buy(plan, months=6, **options):
+        return gift_checkout.buy_gift(sandbox, django_capture_on_commit_callbacks, plan, months, **options)
 
     return buy
 
