@@ -219,7 +219,7 @@ def test_the_count_stops_at_the_matches_a_reader_can_page_through(publication, m
 
 @pytest.mark.parametrize("odd", [
     '"', '"unclosed phrase', "-", "or", "OR OR", "***", "NEAR(a b)", "headline:tea", "tea*", "'; DROP TABLE x; --",
-    "a" * 500, "(((", "🙂", "tea AND", "NOT tea", "^tea", "{tea}", "tea -", "\x00",
+    "a" * 500, "(((", "🙂", "tea AND", "NOT tea", "^tea", "{tea}", "tea -", "\x00", "tea\x00'",
 ])
 def test_odd_queries_neither_fail_nor_match_by_syntax(publication, odd):
     story("Tea prices", body="Tea and more tea.")

@@ -107,5 +107,6 @@ def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
     where = resolved(query.filters)
     if where is None:  # a section or author that does not exist
         return Results([], page, per_page, 0, terms)
-    ids, total = engine().find(query.text, terms, where, offset=(page - 1) * per_page, limit=per_page)
+    text = query.text.replace("\x00", " ")  # PostgreSQL's text holds no NUL
+    ids, total = engine().find(text, terms, where, offset=(page - 1) * per_page, limit=per_page)
     return Results(ids, page, per_page, total, terms)
