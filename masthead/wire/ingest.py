@@ -247,11 +247,9 @@ def attach_picture(article: Article, item: WireItem, fetch: Callable[[str], byte
             added = picture_actions.add_picture(name=f"{stem}.{PICTURE_TYPES[kind]}", content=data,
                                                 alt=picture.alt or item.headline, caption=picture.caption,
                                                 credit=picture.credit)
-        except ValidationError as exc:
-            tally.notes.append(f"“{article.headline}”: picture {picture.href[:120]} not used ({' '.join(exc.messages)})")
-            continue
         except (OSError, ValueError, UnidentifiedImageError, Exception) as exc:  # noqa: BLE001 - never block the text
-            tally.notes.append(f"“{article.headline}”: picture {picture.href[:120]} not used ({exc})")
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            tally.notes.append(f"“{article.headline}”: picture {picture.href[:120]} not used ({reason})")
             continue
         content_actions.set_lead_picture(article, added)
         return

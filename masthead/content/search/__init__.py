@@ -57,6 +57,10 @@ class Query:
     text: str
     filters: Filters = field(default_factory=Filters)
 
+    def __post_init__(self):
+        # What a reader typed, as any engine takes it: PostgreSQL's text holds no NUL.
+        object.__setattr__(self, "text", self.text.replace("\x00", " "))
+
     @property
     def terms(self) -> Terms:
         return parse(self.text)
@@ -107,6 +111,5 @@ def find(query: Query, page: int = 1, per_page: int = PER_PAGE) -> Results:
     where = resolved(query.filters)
     if where is None:  # a section or author that does not exist
         return Results([], page, per_page, 0, terms)
-    text = query.text.replace("\x00", " ")  # PostgreSQL's text holds no NUL
-    ids, total = engine().find(text, terms, where, offset=(page - 1) * per_page, limit=per_page)
+    ids, total = engine().find(query.text, terms, where, offset=(page - 1) * per_page, limit=per_page)
     return Results(ids, page, per_page, total, terms)

@@ -49,7 +49,7 @@ DROP = [f"DROP TABLE IF EXISTS {TEXT}", f"DROP TABLE IF EXISTS {ENTRY}"]
 
 # Matches marked by highlight() (an opening mark each, no closing one), counted by length.
 _MARK = "char(1)"
-_MATCHES = "(length({col}) - length(replace({col}, char(1), '')))"
+_MATCHES = f"(length({{col}}) - length(replace({{col}}, {_MARK}, '')))"
 _SCORE = (f"(1 + 10.0 * {_MATCHES.format(col='e.h')} + 4.0 * {_MATCHES.format(col='e.s')})"
           " * (1 + 2.0 / (1 + max(julianday(%s) - julianday(e.published_at), 0) / 365.25))")
 
